@@ -1,0 +1,96 @@
+// The wire contract between the engine daemon and its clients (the VS Code extension,
+// `routine-load exec`). One engine runs per state directory; it listens on a Unix socket
+// (a named pipe on Windows) whose path is given by `engineSocketPath(stateDir)`.
+// Messages are newline-delimited JSON. Requests carry an id; the answer carries the same id.
+// The engine also pushes events (no id) to every connected client.
+
+import { createHash } from 'node:crypto';
+import { join } from 'node:path';
+
+export type JobState = 'NEED_SCHEDULE' | 'RUNNING' | 'PAUSED' | 'STOPPED' | 'CANCELLED';
+
+/** The `Statistic` field of SHOW ROUTINE LOAD: exactly the seed document's fields. */
+export interface JobStatistic {
+  receivedBytes: number;
+  errorRows: number;
+  committedTaskNum: number;
+  loadedRows: number;
+  loadRowsRate: number;
+  abortedTaskNum: number;
+  totalRows: number;
+  unselectedRows: number;
+  receivedBytesRate: number;
+  taskExecuteTimeMs: number;
+}
+
+/** One job as SHOW ROUTINE LOAD shows it, with structured values instead of JSON strings. */
+export interface JobSnapshot {
+  id: number;
+  name: string;
+  dbName: string;
+  tableName: string;
+  /** Raw state; `shownState` is what SHOW prints (UNSTABLE for a lagging RUNNING job). */
+  state: JobState;
+  shownState: JobState | 'UNSTABLE';
+  createTime: string;
+  pauseTime: string | null;
+  endTime: string | null;
+  currentTaskNum: number;
+  jobProperties: Record<string, string>;
+  dataSourceProperties: Record<string, string>;
+  /** Secrets already masked as `******`. */
+  customProperties: Record<string, string>;
+  statistic: JobStatistic;
+  /** partition → last consumed offset as SHOW prints it (may be OFFSET_BEGINNING / OFFSET_END / OFFSET_ZERO). */
+  progress: Record<string, string>;
+  /** partition → high watermark (next offset the producer writes). */
+  latestSourcePosition: Record<string, string>;
+  /** partition → lag in messages. */
+  offsetLag: Record<string, number>;
+  reasonOfStateChanged: string;
+  /** True when the last pause was the engine's own decision (errors, Kafka, StarRocks), not a user's PAUSE. */
+  pausedByEngine: boolean;
+  errorLogUrls: string[];
+  otherMsg: string;
+}
+
+/** A result set, as a SQL client would show it. */
+export interface ResultSet {
+  columns: string[];
+  rows: (string | null)[][];
+}
+
+export type ExecuteResult =
+  | { kind: 'ok'; message: string }
+  | { kind: 'resultSet'; resultSet: ResultSet };
+
+export interface EngineError {
+  /** StarRocks-style message, e.g. "There is not operable routine load job with name x". */
+  message: string;
+  /** Where it applies, when it comes from a statement. */
+  statementIndex?: number;
+}
+
+export type Request =
+  | { id: number; method: 'execute'; params: { sql: string; db?: string } }
+  | { id: number; method: 'jobs'; params?: Record<string, never> }
+  | { id: number; method: 'ping'; params?: Record<string, never> }
+  | { id: number; method: 'shutdown'; params?: Record<string, never> };
+
+export type Response =
+  | { id: number; result: unknown }
+  | { id: number; error: EngineError };
+
+export type EngineEvent =
+  | { event: 'jobChanged'; job: JobSnapshot }
+  | { event: 'jobRemoved'; id: number }
+  | { event: 'log'; level: 'trace' | 'debug' | 'info' | 'warn' | 'error'; message: string; jobName?: string; time: string };
+
+/** Where the engine of a state directory listens. Windows needs a named pipe; elsewhere a socket file. */
+export function engineSocketPath(stateDir: string): string {
+  if (process.platform === 'win32') {
+    const digest = createHash('sha1').update(stateDir).digest('hex').slice(0, 16);
+    return `\\\\.\\pipe\\routine-load-${digest}`;
+  }
+  return join(stateDir, 'engine.sock');
+}

@@ -1,0 +1,2 @@
+// The language server's entry point (bundled to dist/server.js). Filled in by the language-server work.
+export {};
