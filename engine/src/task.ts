@@ -1,0 +1,416 @@
+// Task: a unit of work split from a RoutineLoadJob — fixed partitions and start offsets. It reads
+// them for at most the consume time (or the byte limit), fixes and records the range it read,
+// builds one body and sends one Stream Load whose label is derived from that range.
+//
+// Bodies. CSV: the messages joined by the row delimiter (one message = one row, as the seed says).
+// JSON: StarRocks' BE hands each Kafka message to the JSON scanner as its own document. Stream Load
+// takes one document per request, so the task sends ONE JSON array holding every message's document
+// with strip_outer_array=true (always sent for JSON). When the job itself sets strip_outer_array, each
+// message is an array and its elements are spliced into the outer one. json_root is applied by the
+// engine per message before that (StarRocks applies it per document; sent as a header it would apply
+// to the outer array). Messages that are not valid JSON are not sent: they count as error rows, as
+// StarRocks counts a message it cannot parse. Documents are forwarded as their original text, so big
+// integers keep every digit (only json_root extraction re-serialises).
+
+import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import {
+  SourceError, StreamLoadError,
+  type KafkaSource, type Offset, type PartitionBatch, type StreamLoadClient, type StreamLoadResponse,
+} from './ports.js';
+import { decodeDelimiter, streamLoadHeaders, type PartitionRange, type PendingTask, type RoutineLoadJob } from './job.js';
+import { classifyResponse, deriveLabel } from './exactlyOnce.js';
+import { reasons, type ErrorReason } from './reasons.js';
+
+export interface TaskEnvironment {
+  source: KafkaSource;
+  streamLoad: StreamLoadClient;
+  instanceId: string;
+  consumeS: number;
+  timeoutS: number;
+  labelRecheckMs: number;
+  now: () => number;
+  /** Durably record the fixed range before sending (exactly-once step 1). */
+  recordPending: (pending: PendingTask) => Promise<void>;
+}
+
+export type TaskResult =
+  /** Nothing new in Kafka: the partitions are caught up. */
+  | { kind: 'noData' }
+  /** StarRocks committed the range (or skipped it by its own rule): progress may move. */
+  | {
+      kind: 'committed';
+      pending: PendingTask;
+      caughtUp: boolean;
+      totalRows: number;
+      loadedRows: number;
+      errorRows: number;
+      unselectedRows: number;
+      receivedBytes: number;
+      executeTimeMs: number;
+      errorUrl?: string;
+      txnId?: number;
+      message: string;
+    }
+  /** StarRocks aborted the transaction: the range is not loaded; try again after max_batch_interval. */
+  | { kind: 'aborted'; pending?: PendingTask; message: string; errorUrl?: string }
+  /** The outcome is unknown (network, timeout, label still running): send the same range again later. */
+  | { kind: 'retry'; pending?: PendingTask; message: string; timedOut: boolean }
+  /** The job must pause; `keepPending` tells whether the recorded range must be replayed on RESUME. */
+  | { kind: 'pause'; reason: ErrorReason; pending?: PendingTask; keepPending: boolean };
+
+interface Body {
+  body: Buffer;
+  /** Rows in the body. */
+  rows: number;
+  /** Messages the engine could not turn into rows (invalid JSON, json_root missing). */
+  localErrorRows: number;
+  receivedBytes: number;
+}
+
+export type TxnStatus = 'UNKNOWN' | 'PREPARE' | 'COMMITTED' | 'VISIBLE' | 'ABORTED';
+
+export class Task {
+  readonly id = randomUUID();
+  readonly createTimeMs: number;
+  lastScheduledTimeMs: number | null = null;
+  executeStartTimeMs: number | null = null;
+  txnId: number | null = null;
+  txnStatus: TxnStatus = 'UNKNOWN';
+  message = '';
+  /** The body of a recorded range, kept so a retry in this process does not read Kafka again. */
+  private cached: { pending: PendingTask; body: Body } | undefined;
+
+  constructor(
+    readonly job: RoutineLoadJob,
+    /** The partitions this task owns, fixed for its life. */
+    readonly partitions: readonly number[],
+    now: number,
+    /** A recorded range this task must send again, exactly. */
+    public replay?: PendingTask,
+  ) {
+    this.createTimeMs = now;
+  }
+
+  /** Start offsets: the recorded range when replaying, else the job's progress. */
+  startOffsets(): Map<number, Offset> {
+    if (this.replay) return new Map(this.replay.ranges.map((r) => [r.partition, r.from]));
+    return new Map(this.partitions.map((p) => [p, this.job.progress.get(p) ?? 0n]));
+  }
+
+  async run(env: TaskEnvironment, signal: AbortSignal): Promise<TaskResult> {
+    const started = env.now();
+    this.executeStartTimeMs = started;
+    this.txnStatus = 'UNKNOWN';
+    const deadline = started + env.timeoutS * 1000;
+    let pending: PendingTask | undefined = this.replay;
+    let body: Body;
+    let caughtUp = true;
+    try {
+      if (this.cached && pending && this.cached.pending.label === pending.label) {
+        body = this.cached.body;
+      } else if (pending) {
+        const batches = await this.readExactly(env, pending, deadline, signal);
+        if ('kind' in batches) return batches;
+        body = buildBody(this.job, batches);
+      } else {
+        const read = await this.readNew(env, signal);
+        if ('kind' in read) return read;
+        caughtUp = read.caughtUp;
+        pending = {
+          label: deriveLabel(this.job.name, this.job.id, env.instanceId, this.job.uuid, read.ranges),
+          ranges: read.ranges,
+          createdAtMs: env.now(),
+        };
+        body = buildBody(this.job, read.batches);
+        // Exactly-once step 1: the range is on disk before StarRocks sees a byte of it.
+        await env.recordPending(pending);
+        this.replay = pending;
+      }
+    } catch (err) {
+      return this.sourceFailure(err, pending);
+    }
+    this.cached = { pending, body };
+    if (body.rows === 0) {
+      // Every message was rejected by the engine: nothing to send, progress moves (StarRocks: no rows imported).
+      return {
+        kind: 'committed', pending, caughtUp, totalRows: body.localErrorRows, loadedRows: 0, errorRows: body.localErrorRows,
+        unselectedRows: 0, receivedBytes: body.receivedBytes, executeTimeMs: env.now() - started, message: 'No rows were imported from upstream',
+      };
+    }
+    return this.send(env, pending, body, caughtUp, started, deadline, signal);
+  }
+
+  private async send(
+    env: TaskEnvironment, pending: PendingTask, body: Body, caughtUp: boolean, started: number, deadline: number, signal: AbortSignal,
+  ): Promise<TaskResult> {
+    const headers = streamLoadHeaders(this.job, env.timeoutS);
+    for (;;) {
+      const remaining = deadline - env.now();
+      if (remaining <= 0) return { kind: 'retry', pending, message: `task timed out after ${env.timeoutS} s`, timedOut: true };
+      let response: StreamLoadResponse;
+      try {
+        this.txnStatus = 'PREPARE';
+        response = await env.streamLoad.load({
+          db: this.job.dbName, table: this.job.definition.tableName, label: pending.label, headers, body: body.body,
+          timeoutMs: remaining, signal,
+        });
+      } catch (err) {
+        this.txnStatus = 'UNKNOWN';
+        if (signal.aborted) return { kind: 'retry', pending, message: 'task interrupted', timedOut: false };
+        if (err instanceof StreamLoadError) {
+          if (err.kind === 'authentication') return { kind: 'pause', reason: reasons.streamLoadRefused(err.message), pending, keepPending: true };
+          if (err.kind === 'unknownTable') return { kind: 'pause', reason: reasons.streamLoadRefused(err.message), pending, keepPending: true };
+          return { kind: 'retry', pending, message: err.message, timedOut: err.kind === 'timeout' };
+        }
+        return { kind: 'retry', pending, message: (err as Error).message ?? String(err), timedOut: false };
+      }
+      if (typeof response.TxnId === 'number') this.txnId = response.TxnId;
+      const outcome = classifyResponse(response.Status, response.ExistingJobStatus, response.Message ?? '');
+      this.message = response.Message ?? '';
+      switch (outcome.kind) {
+        case 'committed':
+        case 'skipped': {
+          this.txnStatus = outcome.kind === 'committed' ? 'VISIBLE' : 'ABORTED';
+          const duplicate = response.Status === 'Label Already Exists';
+          // A duplicate's answer carries no counts: the rows were counted, if at all, by the process that first sent them.
+          const total = duplicate ? body.rows : num(response.NumberTotalRows, body.rows);
+          const filtered = duplicate ? 0 : num(response.NumberFilteredRows, 0);
+          const unselected = duplicate ? 0 : num(response.NumberUnselectedRows, 0);
+          const loaded = outcome.kind === 'skipped' ? 0 : duplicate ? body.rows : num(response.NumberLoadedRows, total - filtered - unselected);
+          return {
+            kind: 'committed', pending, caughtUp,
+            totalRows: total + body.localErrorRows,
+            loadedRows: loaded,
+            errorRows: (outcome.kind === 'skipped' ? total - unselected : filtered) + body.localErrorRows,
+            unselectedRows: unselected,
+            receivedBytes: body.receivedBytes,
+            executeTimeMs: env.now() - started,
+            errorUrl: typeof response.ErrorURL === 'string' && response.ErrorURL ? response.ErrorURL : undefined,
+            txnId: response.TxnId,
+            message: duplicate ? `label ${pending.label} was already committed` : response.Message,
+          };
+        }
+        case 'inProgress': {
+          // The first attempt's transaction is still open in StarRocks: ask again with the same label.
+          this.txnStatus = 'PREPARE';
+          const wait = Math.min(env.labelRecheckMs, Math.max(0, deadline - env.now()));
+          try {
+            await sleep(wait, undefined, { signal });
+          } catch {
+            return { kind: 'retry', pending, message: 'task interrupted', timedOut: false };
+          }
+          continue;
+        }
+        case 'tooManyFilteredRows':
+          this.txnStatus = 'ABORTED';
+          return { kind: 'pause', reason: reasons.tooManyFilteredRows(outcome.message), pending, keepPending: false };
+        case 'failed':
+          this.txnStatus = 'ABORTED';
+          return {
+            kind: 'aborted', pending, message: outcome.message,
+            errorUrl: typeof response.ErrorURL === 'string' && response.ErrorURL ? response.ErrorURL : undefined,
+          };
+      }
+    }
+  }
+
+  /** Read new data from the job's progress, stopping at the high watermarks seen now. */
+  private async readNew(env: TaskEnvironment, signal: AbortSignal): Promise<TaskResult | { ranges: PartitionRange[]; batches: PartitionBatch[]; caughtUp: boolean }> {
+    const start = this.startOffsets();
+    const marks = await env.source.watermarks([...start.keys()]);
+    const toRead = new Map<number, Offset>();
+    const until = new Map<number, Offset>();
+    for (const [partition, offset] of start) {
+      const mark = marks.get(partition);
+      if (!mark) continue;
+      this.job.latestOffsets.set(partition, mark.high);
+      if (offset < mark.low) return { kind: 'pause', reason: reasons.offsetOutOfRange(partition, offset, mark.low), keepPending: false };
+      if (offset > mark.high) return { kind: 'pause', reason: reasons.offsetBeyondLatest(offset, mark.high, partition), keepPending: false };
+      if (offset < mark.high) {
+        toRead.set(partition, offset);
+        until.set(partition, mark.high);
+      }
+    }
+    if (toRead.size === 0) return { kind: 'noData' };
+    const batches = await env.source.read(toRead, {
+      deadlineMs: env.now() + env.consumeS * 1000,
+      maxBytes: this.job.maxBatchSize,
+      untilOffsets: until,
+      signal,
+    });
+    const ranges: PartitionRange[] = [];
+    const used: PartitionBatch[] = [];
+    let caughtUp = true;
+    for (const batch of batches) {
+      if (batch.lastOffset < batch.from) continue;
+      ranges.push({ partition: batch.partition, from: batch.from, to: batch.lastOffset, lastTimestampMs: batch.lastTimestampMs });
+      used.push(batch);
+    }
+    for (const [partition, high] of until) {
+      const batch = batches.find((b) => b.partition === partition);
+      // StarRocks' isProgressKeepUp: the next task runs at once when this one stopped short of the watermark.
+      if (!batch || batch.lastOffset + 1n < high) caughtUp = false;
+    }
+    if (ranges.length === 0) return signal.aborted ? { kind: 'retry', message: 'task interrupted', timedOut: false } : { kind: 'noData' };
+    return { ranges, batches: used, caughtUp };
+  }
+
+  /** Read a recorded range again, exactly [from, to] per partition, however many reads it takes. */
+  private async readExactly(env: TaskEnvironment, pending: PendingTask, deadline: number, signal: AbortSignal): Promise<TaskResult | PartitionBatch[]> {
+    const collected = new Map<number, PartitionBatch>();
+    const marks = await env.source.watermarks(pending.ranges.map((r) => r.partition));
+    for (const range of pending.ranges) {
+      const mark = marks.get(range.partition);
+      if (mark && range.from < mark.low) {
+        // The recorded batch is gone from Kafka (retention): it cannot be sent again.
+        return { kind: 'pause', reason: reasons.offsetOutOfRange(range.partition, range.from, mark.low), pending, keepPending: true };
+      }
+      collected.set(range.partition, { partition: range.partition, from: range.from, lastOffset: range.from - 1n, values: [] });
+    }
+    let stalls = 0;
+    for (;;) {
+      const start = new Map<number, Offset>();
+      const until = new Map<number, Offset>();
+      for (const range of pending.ranges) {
+        const got = collected.get(range.partition);
+        if (got && got.lastOffset < range.to) {
+          start.set(range.partition, got.lastOffset + 1n);
+          until.set(range.partition, range.to + 1n);
+        }
+      }
+      if (start.size === 0) break;
+      if (env.now() >= deadline || signal.aborted) return { kind: 'retry', pending, message: 'could not read the recorded range again in time', timedOut: true };
+      const batches = await env.source.read(start, { deadlineMs: Math.min(deadline, env.now() + env.consumeS * 1000), maxBytes: Number.MAX_SAFE_INTEGER, untilOffsets: until, signal });
+      let progressed = false;
+      for (const batch of batches) {
+        const got = collected.get(batch.partition);
+        if (!got || batch.lastOffset <= got.lastOffset) continue;
+        got.values.push(...batch.values);
+        got.lastOffset = batch.lastOffset;
+        if (batch.lastTimestampMs !== undefined) got.lastTimestampMs = batch.lastTimestampMs;
+        progressed = true;
+      }
+      // Transaction markers can end a range without a message at `to`: two reads without progress mean done.
+      stalls = progressed ? 0 : stalls + 1;
+      if (stalls >= 2) break;
+    }
+    return [...collected.values()];
+  }
+
+  private sourceFailure(err: unknown, pending: PendingTask | undefined): TaskResult {
+    if (err instanceof SourceError) {
+      switch (err.kind) {
+        case 'offsetOutOfRange':
+          return {
+            kind: 'pause',
+            reason: reasons.offsetOutOfRange(err.partition ?? -1, this.startOffsets().get(err.partition ?? -1) ?? -1n, undefined),
+            pending, keepPending: pending !== undefined,
+          };
+        case 'authentication':
+        case 'ssl':
+        case 'configuration':
+        case 'unknownTopic':
+          return { kind: 'pause', reason: reasons.taskFatal(err.message), pending, keepPending: pending !== undefined };
+        default:
+          return { kind: 'retry', pending, message: `kafka consume failed, err: ${err.message}`, timedOut: false };
+      }
+    }
+    return { kind: 'retry', pending, message: (err as Error)?.message ?? String(err), timedOut: false };
+  }
+}
+
+function num(value: unknown, fallback: number): number {
+  return typeof value === 'number' && Number.isFinite(value) ? value : fallback;
+}
+
+// ------------------------------------------------------------ bodies
+
+export function buildBody(job: RoutineLoadJob, batches: readonly PartitionBatch[]): Body {
+  const values = batches.flatMap((b) => b.values);
+  const receivedBytes = values.reduce((n, v) => n + v.length, 0);
+  return job.format === 'json' ? buildJsonBody(job, values, receivedBytes) : buildCsvBody(job, values, receivedBytes);
+}
+
+function buildCsvBody(job: RoutineLoadJob, values: Buffer[], receivedBytes: number): Body {
+  const delimiter = decodeDelimiter(job.definition.loadDesc.rowDelimiter ?? '\\n');
+  const rows: Buffer[] = [];
+  for (const value of values) {
+    // One message is one row; a stray trailing delimiter would make an extra empty row.
+    let row = value;
+    while (row.length >= delimiter.length && delimiter.length > 0 && row.subarray(row.length - delimiter.length).equals(delimiter)) {
+      row = row.subarray(0, row.length - delimiter.length);
+    }
+    rows.push(row);
+  }
+  const parts: Buffer[] = [];
+  rows.forEach((row, i) => {
+    if (i > 0) parts.push(delimiter);
+    parts.push(row);
+  });
+  return { body: Buffer.concat(parts), rows: rows.length, localErrorRows: 0, receivedBytes };
+}
+
+function buildJsonBody(job: RoutineLoadJob, values: Buffer[], receivedBytes: number): Body {
+  const root = job.property('json_root') ?? '';
+  const strip = job.stripOuterArray;
+  const elements: string[] = [];
+  let localErrorRows = 0;
+  let rows = 0;
+  for (const value of values) {
+    const text = value.toString('utf8').trim();
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(text);
+    } catch {
+      localErrorRows += 1;
+      continue;
+    }
+    let doc = parsed;
+    let docText = text;
+    if (root) {
+      doc = evaluateJsonRoot(parsed, root);
+      if (doc === undefined) {
+        localErrorRows += 1;
+        continue;
+      }
+      docText = JSON.stringify(doc);
+    }
+    if (strip) {
+      if (!Array.isArray(doc)) {
+        localErrorRows += 1;
+        continue;
+      }
+      if (doc.length === 0) continue;
+      // Each element of the message's array is one row.
+      rows += doc.length;
+      if (root) elements.push(...doc.map((d) => JSON.stringify(d)));
+      else elements.push(docText.slice(docText.indexOf('[') + 1, docText.lastIndexOf(']')).trim());
+      continue;
+    }
+    rows += 1;
+    elements.push(docText);
+  }
+  return { body: Buffer.from(`[${elements.join(',')}]`, 'utf8'), rows, localErrorRows, receivedBytes };
+}
+
+/** The JSONPath subset json_root needs: `$`, `$.a.b`, `$['a']`, `$.a[0]`. */
+export function evaluateJsonRoot(doc: unknown, path: string): unknown {
+  const trimmed = path.trim();
+  if (!trimmed.startsWith('$')) return undefined;
+  const steps: (string | number)[] = [];
+  const re = /\.([A-Za-z_$][\w$-]*)|\[\s*(\d+)\s*\]|\[\s*'([^']*)'\s*\]|\[\s*"([^"]*)"\s*\]/y;
+  re.lastIndex = 1;
+  while (re.lastIndex < trimmed.length) {
+    const m = re.exec(trimmed);
+    if (!m) return undefined;
+    steps.push(m[1] ?? (m[2] !== undefined ? Number(m[2]) : (m[3] ?? m[4])));
+  }
+  let current: unknown = doc;
+  for (const step of steps) {
+    if (current === null || typeof current !== 'object') return undefined;
+    current = (current as Record<string | number, unknown>)[step];
+    if (current === undefined) return undefined;
+  }
+  return current;
+}
