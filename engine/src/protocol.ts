@@ -6,6 +6,7 @@
 
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
+import type { EngineSettings } from './settings';
 
 export type JobState = 'NEED_SCHEDULE' | 'RUNNING' | 'PAUSED' | 'STOPPED' | 'CANCELLED';
 
@@ -71,11 +72,52 @@ export interface EngineError {
   statementIndex?: number;
 }
 
+/**
+ * How the engine reaches StarRocks, and the secrets jobs refer to. Sent by a client (the extension from its
+ * SecretStorage, `routine-load run` from its environment) over the socket: secrets never travel on a command
+ * line, in an environment file or in the state directory. A daemon started without it answers `execute` and
+ * `jobs` with an error until it is configured; configuring again with other values restarts the engine.
+ */
+export interface ConfigureParams {
+  starrocks: { feUrl: string; user: string; password: string };
+  /** Job secrets (SecretStorage) keyed by `secretKey(db, job, property)`, served to the engine's SecretProvider. */
+  secrets?: Record<string, string>;
+  settings?: Partial<EngineSettings>;
+}
+
+/** The key of a job secret in ConfigureParams.secrets, e.g. `load_test/job1/property.sasl.password`. */
+export function secretKey(db: string, job: string, property: string): string {
+  return `${db}/${job}/${property}`;
+}
+
+/** What `ping` answers: who serves this state directory. */
+export interface EngineInfo {
+  pid: number;
+  stateDir: string;
+  /** The product version of the daemon, so a client can tell an old engine from a new one. */
+  version: string;
+  startedAt: string;
+  /** False until a `configure` request (or the command line) gave it StarRocks' address. */
+  configured: boolean;
+  /** The StarRocks it loads into (no password), once configured. */
+  starrocks?: { feUrl: string; user: string };
+}
+
 export type Request =
   | { id: number; method: 'execute'; params: { sql: string; db?: string } }
   | { id: number; method: 'jobs'; params?: Record<string, never> }
   | { id: number; method: 'ping'; params?: Record<string, never> }
-  | { id: number; method: 'shutdown'; params?: Record<string, never> };
+  | { id: number; method: 'shutdown'; params?: Record<string, never> }
+  | { id: number; method: 'configure'; params: ConfigureParams };
+
+/** Result of each method, for typed clients. */
+export interface MethodResults {
+  execute: ExecuteResult[];
+  jobs: JobSnapshot[];
+  ping: EngineInfo;
+  shutdown: { ok: true };
+  configure: EngineInfo;
+}
 
 export type Response =
   | { id: number; result: unknown }
@@ -84,7 +126,9 @@ export type Response =
 export type EngineEvent =
   | { event: 'jobChanged'; job: JobSnapshot }
   | { event: 'jobRemoved'; id: number }
-  | { event: 'log'; level: 'trace' | 'debug' | 'info' | 'warn' | 'error'; message: string; jobName?: string; time: string };
+  | { event: 'log'; level: 'trace' | 'debug' | 'info' | 'warn' | 'error'; message: string; jobName?: string; time: string }
+  /** The daemon is about to stop (shutdown request, signal): clients should not expect answers any more. */
+  | { event: 'shuttingDown'; reason: string };
 
 /** Where the engine of a state directory listens. Windows needs a named pipe; elsewhere a socket file. */
 export function engineSocketPath(stateDir: string): string {
