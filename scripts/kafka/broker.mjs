@@ -525,10 +525,11 @@ function readFileSyncSafe(path) {
 }
 
 function format(java, dir, libs, log4jFile, propsFile, users) {
+  // "=" form: a base64url id may start with "-", which the argument parser would take for an option.
   const clusterId = randomBytes(16).toString('base64url').slice(0, 22);
   const scram = `SCRAM-SHA-256=[name=${users.scram.username},password=${users.scram.password}]`;
   const r = spawnSync(java, [...jvmArgs(dir, libs, log4jFile), 'kafka.tools.StorageTool', 'format',
-    '-t', clusterId, '-c', propsFile, '--add-scram', scram], { cwd: dir, encoding: 'utf8', timeout: 120_000 });
+    `--cluster-id=${clusterId}`, '-c', propsFile, '--add-scram', scram], { cwd: dir, encoding: 'utf8', timeout: 120_000 });
   if (r.error || r.status !== 0) {
     throw new KafkaScriptError(
       `Formatting the broker's storage in ${join(dir, 'data')} failed (kafka.tools.StorageTool format):\n` +
@@ -552,6 +553,35 @@ async function waitGone(pid, ms) {
     await sleep(100);
   }
   return true;
+}
+
+// Runs in a small node process: kills the broker's group when its owner's pipe closes (owner exited or was killed).
+const WATCHDOG = `
+const pid = Number(process.argv[1]);
+let released = false;
+const kill = () => { if (!released) { try { process.kill(-pid, 'SIGKILL'); } catch {} } process.exit(0); };
+process.stdin.on('data', (d) => { if (String(d).includes('release')) released = true; });
+process.stdin.on('end', kill);
+process.stdin.on('error', kill);
+for (const s of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(s, kill);
+process.stdin.resume();
+`;
+
+/**
+ * Ties the broker's life to this process: if this process dies without stopping it (crash, SIGKILL, Ctrl-C),
+ * a watchdog kills the broker, so a failed test run leaves no Java process behind.
+ * @returns {{ release(): void }} call release() after a normal stop
+ */
+export function tieToThisProcess(pid) {
+  const dog = spawn(process.execPath, ['-e', WATCHDOG, String(pid)], { stdio: ['pipe', 'ignore', 'ignore'] });
+  dog.unref();
+  dog.stdin.on('error', () => {});
+  dog.stdin.unref?.();
+  return {
+    release() {
+      if (dog.stdin.writable) dog.stdin.end('release\n');
+    },
+  };
 }
 
 /**
