@@ -311,6 +311,10 @@ export interface SyntaxError {
   span: Span;
   message: string;
   code: string;
+  /** Defaults to 'error'. */
+  severity?: 'error' | 'warning' | 'information' | 'hint';
+  /** What a quick fix needs, e.g. { fix: 'quote', value }. */
+  data?: Record<string, unknown>;
 }
 
 export interface ParsedStatement {

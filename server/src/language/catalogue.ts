@@ -37,6 +37,13 @@ export interface PropertySpec {
   max?: number;
   /** Exclusive lower bound (`> 0`). */
   greaterThan?: number;
+  /** Documented bounds StarRocks' code does not enforce: warnings, not errors. */
+  softMin?: number;
+  softMax?: number;
+  /** Only meaningful with this message format; with the other one StarRocks ignores it. */
+  formats?: readonly ('csv' | 'json')[];
+  /** StarRocks version that introduced the key, when it is recent. */
+  since?: string;
   /** Values for `enum` (compared case-insensitively). */
   values?: readonly string[];
   /** Unit shown in docs: seconds, rows, bytes. */
@@ -63,7 +70,7 @@ export const JOB_PROPERTIES: readonly PropertySpec[] = [
     note: 'StarRocks\' code defaults to max_routine_load_task_concurrent_num (5); the seed document says 3.',
   },
   {
-    name: 'max_batch_interval', section: 'job', type: 'integer', default: '10', min: 5, max: 60, unit: 'seconds', alterable: true,
+    name: 'max_batch_interval', section: 'job', type: 'integer', default: '10', min: 5, softMax: 60, unit: 'seconds', alterable: true,
     docs: 'Scheduling interval of the job\'s tasks: how long after a task the next one starts when the previous one caught up.',
     note: 'StarRocks\' code has no upper bound; the documented range is 5–60. Values below 10 can cause "too many tablet versions".',
   },
@@ -72,7 +79,7 @@ export const JOB_PROPERTIES: readonly PropertySpec[] = [
     docs: 'Size of the error-detection window: error rows are counted over 10 × max_batch_rows loaded rows.',
   },
   {
-    name: 'max_batch_size', section: 'job', type: 'bytes', default: String(100 * MB), min: 100 * MB, max: 1024 * MB, unit: 'bytes', alterable: true,
+    name: 'max_batch_size', section: 'job', type: 'bytes', default: String(100 * MB), softMin: 100 * MB, softMax: 1024 * MB, unit: 'bytes', alterable: true,
     deprecated: 'Deprecated since V1.15: the consume time routine_load_task_consume_second (an engine setting, like fe.conf) bounds a task instead.',
     docs: 'Maximum data read per task (100 MB–1 GB).',
   },
@@ -98,23 +105,23 @@ export const JOB_PROPERTIES: readonly PropertySpec[] = [
     docs: 'Format of the Kafka messages: csv (one row per message) or json.',
   },
   {
-    name: 'jsonpaths', section: 'job', type: 'jsonpaths', alterable: true,
+    name: 'jsonpaths', section: 'job', formats: ['json'], type: 'jsonpaths', alterable: true,
     docs: 'JSON array of JSONPath strings, one per column in COLUMNS order, e.g. ["$.id","$.name"]. JSON only.',
   },
   {
-    name: 'json_root', section: 'job', type: 'jsonpath', alterable: true,
+    name: 'json_root', section: 'job', formats: ['json'], type: 'jsonpath', alterable: true,
     docs: 'JSONPath of the element to load from each message, e.g. $.data. JSON only.',
   },
   {
-    name: 'strip_outer_array', section: 'job', type: 'boolean', default: 'false', values: ['true', 'false'], alterable: true,
+    name: 'strip_outer_array', section: 'job', formats: ['json'], type: 'boolean', default: 'false', values: ['true', 'false'], alterable: true,
     docs: 'When true, a message holding a JSON array is loaded as one row per element. JSON only.',
   },
   {
-    name: 'task_consume_second', section: 'job', type: 'integer', greaterThan: 0, unit: 'seconds', alterable: true,
+    name: 'task_consume_second', section: 'job', since: '3.1', type: 'integer', greaterThan: 0, unit: 'seconds', alterable: true,
     docs: 'How long each task consumes from Kafka. Overrides the engine setting routine_load_task_consume_second for this job.',
   },
   {
-    name: 'task_timeout_second', section: 'job', type: 'integer', greaterThan: 0, unit: 'seconds', alterable: true,
+    name: 'task_timeout_second', section: 'job', since: '3.1', type: 'integer', greaterThan: 0, unit: 'seconds', alterable: true,
     docs: 'How long a task may run before it is aborted; must be larger than task_consume_second. Overrides routine_load_task_timeout_second.',
   },
   {
@@ -130,19 +137,19 @@ export const JOB_PROPERTIES: readonly PropertySpec[] = [
     docs: 'Column of a PRIMARY KEY table whose value must not decrease for an update to apply.',
   },
   {
-    name: 'pause_on_fatal_parse_error', section: 'job', type: 'boolean', default: 'false', values: ['true', 'false'], alterable: true,
+    name: 'pause_on_fatal_parse_error', section: 'job', since: '3.3.12', type: 'boolean', default: 'false', values: ['true', 'false'], alterable: true,
     docs: 'Pause the job, instead of retrying the same batch for ever, when a message cannot be parsed at all.',
   },
   {
-    name: 'trim_space', section: 'job', type: 'boolean', default: 'false', values: ['true', 'false'], alterable: false,
+    name: 'trim_space', section: 'job', formats: ['csv'], type: 'boolean', default: 'false', values: ['true', 'false'], alterable: false,
     docs: 'Trim spaces around CSV fields. CSV only.',
   },
   {
-    name: 'enclose', section: 'job', type: 'string', alterable: false,
+    name: 'enclose', section: 'job', formats: ['csv'], type: 'string', alterable: false,
     docs: 'Quote character around CSV fields (its first byte is used). CSV only.',
   },
   {
-    name: 'escape', section: 'job', type: 'string', alterable: false,
+    name: 'escape', section: 'job', formats: ['csv'], type: 'string', alterable: false,
     docs: 'Escape character inside CSV fields (its first byte is used). CSV only.',
   },
 ];

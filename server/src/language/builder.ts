@@ -1,0 +1,577 @@
+// CST → AST. The CST may be partial after error recovery: every child can be missing and
+// tokens inserted by recovery have no offsets, so each step checks before it reads.
+import type {
+  BinaryOperator,
+  ColumnDefinition,
+  ColumnMapping,
+  CreateTableStatement,
+  DataSource,
+  Expression,
+  Identifier,
+  KeyType,
+  LoadProperty,
+  OrderByItem,
+  PartitionDesc,
+  Property,
+  PropertyList,
+  QualifiedName,
+  Span,
+  Statement,
+  StringLiteral,
+  SyntaxError,
+  TypeName,
+} from './ast';
+import type { CstElement, CstNode, IToken } from './chevrotain';
+import * as T from './lexer';
+import { unquote } from './text';
+
+type Children = Record<string, CstElement[] | undefined>;
+
+function isToken(e: CstElement | undefined): e is IToken {
+  return e !== undefined && (e as IToken).tokenType !== undefined;
+}
+
+function real(t: IToken | undefined): t is IToken {
+  return t !== undefined && !t.isInsertedInRecovery && Number.isFinite(t.startOffset);
+}
+
+export function tokenSpan(t: IToken): Span {
+  return { start: t.startOffset, end: t.startOffset + t.image.length };
+}
+
+/** Builds statements; collects the "write it this way" errors the grammar lets through. */
+export class Builder {
+  readonly errors: SyntaxError[] = [];
+
+  constructor(private readonly fallback: Span) {}
+
+  private kids(node: CstNode | undefined): Children {
+    return (node?.children ?? {}) as Children;
+  }
+  private tok(node: CstNode | undefined, name: string, i = 0): IToken | undefined {
+    const e = this.kids(node)[name]?.[i];
+    return isToken(e) && real(e) ? e : undefined;
+  }
+  private toks(node: CstNode | undefined, name: string): IToken[] {
+    return (this.kids(node)[name] ?? []).filter((e): e is IToken => isToken(e) && real(e));
+  }
+  private sub(node: CstNode | undefined, name: string, i = 0): CstNode | undefined {
+    const e = this.kids(node)[name]?.[i];
+    return e && !isToken(e) ? (e as CstNode) : undefined;
+  }
+  private subs(node: CstNode | undefined, name: string): CstNode[] {
+    return (this.kids(node)[name] ?? []).filter((e): e is CstNode => !isToken(e));
+  }
+
+  /** Span of a node from its tokens; the statement's span when it has none. */
+  span(node: CstNode | undefined): Span {
+    const loc = node?.location;
+    if (loc && Number.isFinite(loc.startOffset) && Number.isFinite(loc.endOffset)) {
+      return { start: loc.startOffset, end: (loc.endOffset as number) + 1 };
+    }
+    return { ...this.fallback };
+  }
+
+  private join(a: Span, b: Span): Span {
+    return { start: Math.min(a.start, b.start), end: Math.max(a.end, b.end) };
+  }
+
+  // ---------------------------------------------------------------- names and literals
+
+  identifier(t: IToken): Identifier {
+    const quoted = t.tokenType === T.BackquotedIdentifier;
+    return { name: quoted ? unquote(t.image) : t.image, quoted, span: tokenSpan(t) };
+  }
+
+  stringLiteral(t: IToken): StringLiteral {
+    return { value: unquote(t.image), quote: t.image[0] === "'" ? "'" : '"', span: tokenSpan(t) };
+  }
+
+  qualifiedName(node: CstNode | undefined): QualifiedName | undefined {
+    const parts = this.toks(node, 'Name');
+    if (parts.length === 0) return undefined;
+    const name = this.identifier(parts[parts.length - 1]);
+    const db = parts.length > 1 ? this.identifier(parts[parts.length - 2]) : undefined;
+    return { db, name, span: this.join(tokenSpan(parts[0]), name.span) };
+  }
+
+  private missingName(): QualifiedName {
+    const span = { start: this.fallback.end, end: this.fallback.end };
+    return { name: { name: '', quoted: false, span }, span };
+  }
+
+  // ---------------------------------------------------------------- routine load
+
+  createRoutineLoad(node: CstNode): Statement {
+    return {
+      kind: 'createRoutineLoad',
+      span: this.span(node),
+      job: this.qualifiedName(this.sub(node, 'job')) ?? this.missingName(),
+      table: this.qualifiedName(this.sub(node, 'table')) ?? this.missingName(),
+      loadProperties: this.loadProperties(this.sub(node, 'loadProperties')),
+      jobProperties: this.jobProperties(this.sub(node, 'jobProperties')),
+      dataSource: this.dataSource(this.sub(node, 'dataSource')),
+    };
+  }
+
+  alterRoutineLoad(node: CstNode): Statement {
+    return {
+      kind: 'alterRoutineLoad',
+      span: this.span(node),
+      job: this.qualifiedName(this.sub(node, 'job')) ?? this.missingName(),
+      loadProperties: this.loadProperties(this.sub(node, 'loadProperties')),
+      jobProperties: this.jobProperties(this.sub(node, 'jobProperties')),
+      dataSource: this.dataSource(this.sub(node, 'dataSource')),
+    };
+  }
+
+  jobControl(node: CstNode): Statement {
+    const kind = this.tok(node, 'PAUSE') ? 'pauseRoutineLoad' : this.tok(node, 'RESUME') ? 'resumeRoutineLoad' : 'stopRoutineLoad';
+    return { kind, span: this.span(node), job: this.qualifiedName(this.sub(node, 'job')) ?? this.missingName() };
+  }
+
+  showStatement(node: CstNode): Statement {
+    const span = this.span(node);
+    if (this.tok(node, 'CREATE')) {
+      return { kind: 'showCreateRoutineLoad', span, job: this.qualifiedName(this.sub(node, 'job')) ?? this.missingName() };
+    }
+    const fromQ = this.qualifiedName(this.sub(node, 'fromDb'));
+    const fromDb = fromQ?.name;
+    const whereNode = this.sub(node, 'where');
+    const where = whereNode ? this.expression(whereNode) : undefined;
+    if (this.tok(node, 'TASK')) return { kind: 'showRoutineLoadTask', span, fromDb, where };
+    const orderBy: OrderByItem[] = this.subs(node, 'orderItem').flatMap((item) => {
+      const e = this.sub(item, 'expression');
+      if (!e) return [];
+      return [{ expr: this.expression(e), descending: this.tok(item, 'DESC') !== undefined, span: this.span(item) }];
+    });
+    const first = this.tok(node, 'limitFirst');
+    const second = this.tok(node, 'limitSecond');
+    let limit: { count: number; offset?: number; span: Span } | undefined;
+    if (first) {
+      const limitTok = this.tok(node, 'LIMIT');
+      const limitSpan = this.join(limitTok ? tokenSpan(limitTok) : tokenSpan(first), tokenSpan(second ?? first));
+      if (!second) limit = { count: Number(first.image), span: limitSpan };
+      else if (this.tok(node, 'OFFSET')) limit = { count: Number(first.image), offset: Number(second.image), span: limitSpan };
+      else limit = { count: Number(second.image), offset: Number(first.image), span: limitSpan };
+    }
+    const likeTok = this.tok(node, 'like');
+    return {
+      kind: 'showRoutineLoad',
+      span,
+      all: this.tok(node, 'ALL') !== undefined,
+      job: this.qualifiedName(this.sub(node, 'job')),
+      fromDb,
+      where,
+      orderBy,
+      limit,
+      like: likeTok ? this.stringLiteral(likeTok) : undefined,
+    };
+  }
+
+  loadProperties(node: CstNode | undefined): LoadProperty[] {
+    const out: LoadProperty[] = [];
+    for (const lp of this.subs(node, 'loadProperty')) {
+      const sep = this.sub(lp, 'separatorProperty');
+      if (sep) {
+        const value = this.tok(sep, 'StringLiteral');
+        if (value) out.push({ kind: this.tok(sep, 'ROWS') ? 'rowDelimiter' : 'columnSeparator', value: this.stringLiteral(value), span: this.span(sep) });
+        continue;
+      }
+      const cols = this.sub(lp, 'columnsProperty');
+      if (cols) {
+        out.push({ kind: 'columns', columns: this.columnMappings(this.sub(cols, 'columnMappingList')), span: this.span(cols) });
+        continue;
+      }
+      const where = this.sub(lp, 'whereProperty');
+      if (where) {
+        const e = this.sub(where, 'expression');
+        if (e) out.push({ kind: 'where', expr: this.expression(e), span: this.span(where) });
+        continue;
+      }
+      const parts = this.sub(lp, 'partitionNames');
+      if (parts) {
+        const names = this.subs(parts, 'partitionName').flatMap((p) => {
+          const n = this.tok(p, 'Name');
+          if (n) return [this.identifier(n)];
+          const s = this.tok(p, 'StringLiteral');
+          return s ? [{ name: unquote(s.image), quoted: true, span: tokenSpan(s) }] : [];
+        });
+        out.push({ kind: 'partitions', temporary: this.tok(parts, 'TEMPORARY') !== undefined, names, span: this.span(parts) });
+      }
+    }
+    return out;
+  }
+
+  columnMappings(node: CstNode | undefined): ColumnMapping[] {
+    return this.subs(node, 'columnMapping').flatMap((m) => {
+      const name = this.tok(m, 'Name');
+      if (!name) return [];
+      const e = this.sub(m, 'expression');
+      return [{ name: this.identifier(name), expr: e ? this.expression(e) : undefined, span: this.span(m) }];
+    });
+  }
+
+  jobProperties(node: CstNode | undefined): PropertyList | undefined {
+    if (!node) return undefined;
+    return { properties: this.properties(node, 'jobProperty'), bodySpan: this.parenSpan(node), span: this.span(node) };
+  }
+
+  private parenSpan(node: CstNode): Span {
+    const open = this.tok(node, 'LParen');
+    const close = this.tok(node, 'RParen');
+    const all = this.span(node);
+    return { start: open ? open.startOffset : all.start, end: close ? close.startOffset + 1 : all.end };
+  }
+
+  dataSource(node: CstNode | undefined): DataSource | undefined {
+    if (!node) return undefined;
+    const type = this.tok(node, 'Name');
+    const body = this.sub(node, 'sourceProperties');
+    return {
+      type: type ? this.identifier(type) : { name: '', quoted: false, span: this.span(node) },
+      properties: body ? this.properties(body, 'sourceProperty') : [],
+      bodySpan: body ? this.parenSpan(body) : undefined,
+      span: this.span(node),
+    };
+  }
+
+  properties(node: CstNode, rule: string): Property[] {
+    const out: Property[] = [];
+    for (const p of this.subs(node, rule)) {
+      const key = this.propertyPart(p, 'key', 'bareKey', 'name');
+      const value = this.propertyPart(p, 'value', 'bareValue', 'value');
+      if (key && value) out.push({ key, value, span: this.join(key.span, value.span) });
+    }
+    return out;
+  }
+
+  private propertyPart(p: CstNode, quotedLabel: string, bareLabel: string, what: 'name' | 'value'): StringLiteral | undefined {
+    const t = this.tok(p, quotedLabel);
+    if (t) return this.stringLiteral(t);
+    const bare = this.sub(p, bareLabel);
+    if (!bare) return undefined;
+    const span = this.span(bare);
+    const tokens = Object.values(this.kids(bare)).flat().filter((e): e is IToken => isToken(e) && real(e)).sort((a, b) => a.startOffset - b.startOffset);
+    if (tokens.length === 0) return undefined;
+    const value = tokens.map((x) => (x.tokenType === T.BackquotedIdentifier ? unquote(x.image) : x.image)).join('');
+    this.errors.push({
+      span,
+      code: 'RL002',
+      message: `property ${what}s are quoted strings: write "${value}"`,
+      severity: 'error',
+      data: { fix: 'quote', value },
+    });
+    return { value, quote: '"', span };
+  }
+
+  // ---------------------------------------------------------------- DDL
+
+  useStatement(node: CstNode): Statement | undefined {
+    const q = this.qualifiedName(this.sub(node, 'qualifiedName'));
+    return q ? { kind: 'use', db: q.name, span: this.span(node) } : undefined;
+  }
+
+  createDatabase(node: CstNode): Statement | undefined {
+    const q = this.qualifiedName(this.sub(node, 'qualifiedName'));
+    return q ? { kind: 'createDatabase', ifNotExists: this.tok(node, 'IF') !== undefined, name: q.name, span: this.span(node) } : undefined;
+  }
+
+  createTable(node: CstNode): CreateTableStatement | undefined {
+    const table = this.qualifiedName(this.sub(node, 'qualifiedName'));
+    if (!table) return undefined;
+    const stmt: CreateTableStatement = {
+      kind: 'createTable',
+      span: this.span(node),
+      ifNotExists: this.tok(node, 'IF') !== undefined,
+      table,
+      columns: this.subs(node, 'tableElement').flatMap((el) => {
+        const def = this.sub(el, 'columnDefinition');
+        const c = def ? this.columnDefinition(def) : undefined;
+        return c ? [c] : [];
+      }),
+    };
+    for (const clause of this.subs(node, 'tableClause')) {
+      const engine = this.tok(clause, 'engine');
+      if (engine) stmt.engine = this.identifier(engine);
+      const keyType = this.tok(clause, 'keyType');
+      if (keyType) stmt.keys = { type: keyType.image.toUpperCase() as KeyType, columns: this.nameList(this.sub(clause, 'keyColumns')), span: this.span(clause) };
+      const comment = this.tok(clause, 'comment');
+      if (comment) stmt.comment = this.stringLiteral(comment);
+      const partitionBy = this.sub(clause, 'partitionBy');
+      if (partitionBy) stmt.partitionBy = this.partitionBy(partitionBy);
+      if (this.tok(clause, 'DISTRIBUTED')) {
+        const buckets = this.tok(clause, 'buckets');
+        stmt.distributedBy = { hash: this.nameList(this.sub(clause, 'hashColumns')), buckets: buckets ? Number(buckets.image) : undefined, span: this.span(clause) };
+      }
+      const order = this.sub(clause, 'orderColumns');
+      if (order) stmt.orderBy = this.nameList(order);
+      const props = this.sub(clause, 'tableProperties');
+      if (props) stmt.properties = { properties: this.properties(props, 'tableProperty'), bodySpan: this.parenSpan(props), span: this.span(props) };
+    }
+    return stmt;
+  }
+
+  private nameList(node: CstNode | undefined): Identifier[] {
+    return this.toks(node, 'Name').map((t) => this.identifier(t));
+  }
+
+  private partitionBy(node: CstNode): PartitionDesc {
+    const kindTok = this.tok(node, 'kind');
+    const kind = kindTok ? (kindTok.image.toLowerCase() as 'range' | 'list') : 'expression';
+    const columns = kindTok
+      ? this.nameList(this.sub(node, 'nameList'))
+      : this.subs(node, 'expression').flatMap((e) => this.columnsIn(this.expression(e)));
+    const partitions: Identifier[] = [];
+    for (const defs of this.subs(node, 'partitionDefinitions')) {
+      for (const item of this.subs(defs, 'skipItem')) {
+        const first = this.toks(item, 'Skippable');
+        if (first[0]?.tokenType === T.Partition && first[1] && (first[1].tokenType.CATEGORIES ?? []).includes(T.Name)) {
+          partitions.push(this.identifier(first[1]));
+        }
+      }
+    }
+    return { kind, columns, partitions, span: this.span(node) };
+  }
+
+  private columnsIn(e: Expression): Identifier[] {
+    const out: Identifier[] = [];
+    walkExpression(e, (x) => {
+      if (x.kind === 'column') out.push(x.name);
+    });
+    return out;
+  }
+
+  columnDefinition(node: CstNode): ColumnDefinition | undefined {
+    const name = this.tok(node, 'Name');
+    if (!name) return undefined;
+    const type = this.typeName(this.sub(node, 'columnType'));
+    const def: ColumnDefinition = {
+      name: this.identifier(name),
+      type: type ?? { name: '', params: [], span: tokenSpan(name) },
+      nullable: this.tok(node, 'notNull') === undefined,
+      autoIncrement: this.tok(node, 'AUTO_INCREMENT') !== undefined,
+      span: this.span(node),
+    };
+    const aggregate = this.tok(node, 'aggregate');
+    if (aggregate) def.aggregate = aggregate.image.toUpperCase();
+    const comment = this.tok(node, 'comment');
+    if (comment) def.comment = this.stringLiteral(comment);
+    const dv = this.sub(node, 'defaultValue');
+    if (dv) {
+      const ct = this.tok(dv, 'CURRENT_TIMESTAMP');
+      const u = this.sub(dv, 'unaryExpr');
+      if (ct) def.default = { kind: 'currentTimestamp', span: this.span(dv) };
+      else if (u) def.default = this.unary(u);
+    }
+    return def;
+  }
+
+  typeName(node: CstNode | undefined): TypeName | undefined {
+    const name = this.tok(node, 'Name');
+    if (!name) return undefined;
+    const params = this.toks(node, 'NumberLiteral').map((t) => Number(t.image));
+    return { name: (name.tokenType === T.BackquotedIdentifier ? unquote(name.image) : name.image).toLowerCase(), params, span: this.span(node) };
+  }
+
+  // ---------------------------------------------------------------- expressions
+
+  expression(node: CstNode): Expression {
+    return this.fold(node, 'andExpr', (n) => this.fold(n, 'notExpr', (m) => this.notExpr(m)));
+  }
+
+  /** Left-associative chain `a op b op c` of one precedence level. */
+  private fold(node: CstNode, operandRule: string, operand: (n: CstNode) => Expression): Expression {
+    const operands = this.subs(node, operandRule);
+    const ops = (this.kids(node).op ?? []).filter(isToken);
+    if (operands.length === 0) return this.errorExpr(node);
+    let left = operand(operands[0]);
+    for (let i = 1; i < operands.length; i++) {
+      const right = operand(operands[i]);
+      left = { kind: 'binary', op: this.binaryOp(ops[i - 1]), left, right, span: this.join(left.span, right.span) };
+    }
+    return left;
+  }
+
+  private binaryOp(t: IToken | undefined): BinaryOperator {
+    if (!t) return '+';
+    const image = t.image.toUpperCase();
+    switch (image) {
+      case '&&': return 'AND';
+      case '==': return '=';
+      case 'MOD': return '%';
+      default: return image as BinaryOperator;
+    }
+  }
+
+  /** Stands in for a part recovery dropped, so the tree keeps its shape. */
+  private errorExpr(node: CstNode | undefined): Expression {
+    const span = this.span(node);
+    return { kind: 'literal', type: 'null', value: null, text: '', span };
+  }
+
+  private notExpr(node: CstNode): Expression {
+    const inner = this.sub(node, 'notExpr');
+    if (inner) {
+      const operand = this.notExpr(inner);
+      return { kind: 'unary', op: 'NOT', operand, span: this.span(node) };
+    }
+    const pred = this.sub(node, 'predicate');
+    return pred ? this.predicate(pred) : this.errorExpr(node);
+  }
+
+  private predicate(node: CstNode): Expression {
+    const base = this.sub(node, 'additive');
+    let left = base ? this.additive(base) : this.errorExpr(node);
+    for (const tail of this.subs(node, 'predicateTail')) {
+      const span = this.join(left.span, this.span(tail));
+      const not = this.tok(tail, 'NOT') !== undefined;
+      const right = this.sub(tail, 'right');
+      if (right) {
+        const r = this.additive(right);
+        left = { kind: 'binary', op: this.binaryOp(this.tok(tail, 'op')), left, right: r, span };
+      } else if (this.tok(tail, 'IS')) {
+        left = { kind: 'isNull', not, operand: left, span };
+      } else if (this.tok(tail, 'IN')) {
+        left = { kind: 'in', not, operand: left, list: this.subs(tail, 'list').map((e) => this.expression(e)), span };
+      } else if (this.tok(tail, 'BETWEEN')) {
+        const low = this.sub(tail, 'low');
+        const high = this.sub(tail, 'high');
+        left = { kind: 'between', not, operand: left, low: low ? this.additive(low) : this.errorExpr(tail), high: high ? this.additive(high) : this.errorExpr(tail), span };
+      } else {
+        const p = this.sub(tail, 'pattern');
+        const pattern = p ? this.additive(p) : this.errorExpr(tail);
+        const op = this.tok(tail, 'likeOp');
+        if (op && op.tokenType !== T.Like) {
+          // REGEXP / RLIKE read as the function StarRocks maps them to.
+          const name: Identifier = { name: 'regexp', quoted: false, span: tokenSpan(op) };
+          const call: Expression = { kind: 'call', name, args: [left, pattern], star: false, argsSpan: span, span };
+          left = not ? { kind: 'unary', op: 'NOT', operand: call, span } : call;
+        } else {
+          left = { kind: 'like', not, operand: left, pattern, span };
+        }
+      }
+    }
+    return left;
+  }
+
+  private additive(node: CstNode): Expression {
+    return this.fold(node, 'multiplicative', (n) => this.fold(n, 'unaryExpr', (m) => this.unary(m)));
+  }
+
+  unary(node: CstNode): Expression {
+    const inner = this.sub(node, 'unaryExpr');
+    if (inner) {
+      const op = this.tok(node, 'op');
+      const operand = this.unary(inner);
+      if (op?.image === '~') {
+        return { kind: 'call', name: { name: 'bitnot', quoted: false, span: tokenSpan(op) }, args: [operand], star: false, argsSpan: operand.span, span: this.span(node) };
+      }
+      return { kind: 'unary', op: op?.image === '+' ? '+' : '-', operand, span: this.span(node) };
+    }
+    const p = this.sub(node, 'primary');
+    return p ? this.primary(p) : this.errorExpr(node);
+  }
+
+  private primary(node: CstNode): Expression {
+    const lit = this.tok(node, 'literal');
+    if (lit) return this.literal(lit);
+    const nameExpr = this.sub(node, 'nameExpr');
+    if (nameExpr) return this.nameExpr(nameExpr);
+    const caseNode = this.sub(node, 'caseExpr');
+    if (caseNode) return this.caseExpr(caseNode);
+    const cast = this.sub(node, 'castExpr');
+    if (cast) {
+      const e = this.sub(cast, 'expression');
+      const type = this.typeName(this.sub(cast, 'columnType'));
+      return { kind: 'cast', operand: e ? this.expression(e) : this.errorExpr(cast), type: type ?? { name: '', params: [], span: this.span(cast) }, span: this.span(cast) };
+    }
+    const interval = this.sub(node, 'intervalExpr');
+    if (interval) {
+      const value = this.sub(interval, 'additive');
+      const unit = this.tok(interval, 'unit');
+      const args: Expression[] = [value ? this.additive(value) : this.errorExpr(interval)];
+      if (unit) args.push({ kind: 'column', name: this.identifier(unit), span: tokenSpan(unit) });
+      const span = this.span(interval);
+      return { kind: 'call', name: { name: 'interval', quoted: false, span }, args, star: false, argsSpan: span, span };
+    }
+    const inner = this.sub(node, 'expression');
+    if (inner) return { kind: 'paren', inner: this.expression(inner), span: this.span(node) };
+    return this.errorExpr(node);
+  }
+
+  private literal(t: IToken): Expression {
+    const span = tokenSpan(t);
+    switch (t.tokenType) {
+      case T.NumberLiteral: {
+        const value = /^0x/i.test(t.image) ? parseInt(t.image, 16) : Number(t.image);
+        return { kind: 'literal', type: 'number', value, text: t.image, span };
+      }
+      case T.StringLiteral:
+        return { kind: 'literal', type: 'string', value: unquote(t.image), text: t.image, span };
+      case T.Null:
+        return { kind: 'literal', type: 'null', value: null, text: t.image, span };
+      default:
+        return { kind: 'literal', type: 'boolean', value: t.tokenType === T.True, text: t.image, span };
+    }
+  }
+
+  private nameExpr(node: CstNode): Expression {
+    const names = this.toks(node, 'Name');
+    const span = this.span(node);
+    if (names.length === 0) return this.errorExpr(node);
+    const last = this.identifier(names[names.length - 1]);
+    const args = this.sub(node, 'callArgs');
+    if (args) {
+      return {
+        kind: 'call',
+        name: last,
+        args: this.subs(args, 'expression').map((e) => this.expression(e)),
+        star: this.tok(args, 'Star') !== undefined,
+        argsSpan: this.span(args),
+        span,
+      };
+    }
+    return { kind: 'column', qualifier: names.length > 1 ? this.identifier(names[0]) : undefined, name: last, span };
+  }
+
+  private caseExpr(node: CstNode): Expression {
+    const whens = this.subs(node, 'when');
+    const thens = this.subs(node, 'then');
+    const operand = this.sub(node, 'operand');
+    const elseNode = this.sub(node, 'else');
+    return {
+      kind: 'case',
+      operand: operand ? this.expression(operand) : undefined,
+      whens: whens.map((w, i) => {
+        const when = this.expression(w);
+        const then = thens[i] ? this.expression(thens[i]) : this.errorExpr(w);
+        return { when, then, span: this.join(when.span, then.span) };
+      }),
+      else: elseNode ? this.expression(elseNode) : undefined,
+      span: this.span(node),
+    };
+  }
+}
+
+/** Visit an expression and every expression inside it, parents first. */
+export function walkExpression(e: Expression, visit: (e: Expression) => void): void {
+  visit(e);
+  switch (e.kind) {
+    case 'unary': walkExpression(e.operand, visit); break;
+    case 'binary': walkExpression(e.left, visit); walkExpression(e.right, visit); break;
+    case 'isNull': walkExpression(e.operand, visit); break;
+    case 'in': walkExpression(e.operand, visit); e.list.forEach((x) => walkExpression(x, visit)); break;
+    case 'between': walkExpression(e.operand, visit); walkExpression(e.low, visit); walkExpression(e.high, visit); break;
+    case 'like': walkExpression(e.operand, visit); walkExpression(e.pattern, visit); break;
+    case 'case':
+      if (e.operand) walkExpression(e.operand, visit);
+      for (const w of e.whens) { walkExpression(w.when, visit); walkExpression(w.then, visit); }
+      if (e.else) walkExpression(e.else, visit);
+      break;
+    case 'cast': walkExpression(e.operand, visit); break;
+    case 'call': e.args.forEach((x) => walkExpression(x, visit)); break;
+    case 'paren': walkExpression(e.inner, visit); break;
+    default: break;
+  }
+}

@@ -1,0 +1,121 @@
+// What the workspace's files define, so the analysis of one document can see the tables and
+// jobs of the others. Each document contributes separately: updating one file replaces only
+// its own contribution.
+import type { CreateTableStatement, ParseResult, Span, Statement } from './ast';
+
+export interface TableInfo {
+  /** Database, from `db.table` or the USE before it; undefined when neither says. */
+  db?: string;
+  name: string;
+  uri: string;
+  statement: CreateTableStatement;
+}
+
+export interface JobInfo {
+  db?: string;
+  name: string;
+  uri: string;
+  /** Span of the job name in the CREATE ROUTINE LOAD statement. */
+  span: Span;
+  statementSpan: Span;
+}
+
+export interface DocumentContribution {
+  uri: string;
+  databases: string[];
+  tables: TableInfo[];
+  jobs: JobInfo[];
+}
+
+/** Walk statements in order, tracking USE, and call `visit` with each statement's database. */
+export function forEachWithDatabase(statements: ParseResult['statements'], visit: (statement: Statement, db: string | undefined) => void): void {
+  let current: string | undefined;
+  for (const parsed of statements) {
+    const s = parsed.statement;
+    if (!s) continue;
+    if (s.kind === 'use') current = s.db.name;
+    visit(s, current);
+  }
+}
+
+export function contributionOf(uri: string, result: ParseResult): DocumentContribution {
+  const contribution: DocumentContribution = { uri, databases: [], tables: [], jobs: [] };
+  forEachWithDatabase(result.statements, (s, current) => {
+    if (s.kind === 'createDatabase') contribution.databases.push(s.name.name);
+    else if (s.kind === 'createTable') {
+      contribution.tables.push({ db: s.table.db?.name ?? current, name: s.table.name.name, uri, statement: s });
+    } else if (s.kind === 'createRoutineLoad' && s.job.name.name) {
+      contribution.jobs.push({ db: s.job.db?.name ?? current, name: s.job.name.name, uri, span: s.job.span, statementSpan: s.span });
+    }
+  });
+  return contribution;
+}
+
+export class WorkspaceIndex {
+  private readonly documents = new Map<string, DocumentContribution>();
+
+  /** Replace a document's contribution (parse it first, or pass the text). */
+  update(uri: string, result: ParseResult): void {
+    this.documents.set(uri, contributionOf(uri, result));
+  }
+
+  /** A copy of this index with one document replaced: analysis of an unsaved or unindexed document. */
+  overlay(uri: string, result: ParseResult): WorkspaceIndex {
+    const copy = new WorkspaceIndex();
+    for (const [k, v] of this.documents) copy.documents.set(k, v);
+    copy.documents.set(uri, contributionOf(uri, result));
+    return copy;
+  }
+
+  remove(uri: string): void {
+    this.documents.delete(uri);
+  }
+
+  has(uri: string): boolean {
+    return this.documents.has(uri);
+  }
+
+  get uris(): string[] {
+    return [...this.documents.keys()];
+  }
+
+  contribution(uri: string): DocumentContribution | undefined {
+    return this.documents.get(uri);
+  }
+
+  databases(): string[] {
+    const out = new Set<string>();
+    for (const d of this.documents.values()) {
+      d.databases.forEach((x) => out.add(x));
+      d.tables.forEach((t) => t.db && out.add(t.db));
+    }
+    return [...out];
+  }
+
+  hasDatabase(db: string): boolean {
+    for (const d of this.documents.values()) if (d.databases.includes(db)) return true;
+    return false;
+  }
+
+  /** Tables, all or of one database (a table without a known database matches any). */
+  tables(db?: string): TableInfo[] {
+    const out: TableInfo[] = [];
+    for (const d of this.documents.values()) {
+      for (const t of d.tables) if (db === undefined || t.db === undefined || t.db === db) out.push(t);
+    }
+    return out;
+  }
+
+  findTable(db: string | undefined, name: string): TableInfo | undefined {
+    const candidates = this.tables(db).filter((t) => t.name === name);
+    return candidates.find((t) => t.db === db) ?? candidates[0];
+  }
+
+  jobs(db?: string, name?: string): JobInfo[] {
+    const out: JobInfo[] = [];
+    for (const d of this.documents.values()) {
+      for (const j of d.jobs) if ((db === undefined || j.db === db) && (name === undefined || j.name === name)) out.push(j);
+    }
+    return out;
+  }
+}
