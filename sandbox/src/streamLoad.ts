@@ -1,0 +1,486 @@
+// One Stream Load: its headers checked as StarRocks checks them, a plan (source slots, derived
+// columns, WHERE, conversions) compiled once, then the body parsed row by row into a Batch.
+// Messages are StarRocks' own words where they are known (shared spec, starrocks-reference.md §5).
+
+import type { ColumnMapping } from '../../server/src/language/ast';
+import type { TableDef } from './catalog';
+import { compileExpression, Compiled, PlanError, Scope } from './expressions';
+import { EvalContext, truthy } from './functions';
+import { applyPath, compilePath, PathStep } from './jsonpath';
+import { parseColumnMappings, parseExpression, SyntaxFailure } from './language';
+import { Batch, emptyBatch } from './storage';
+import { DEFAULT_TIMEZONE, partsAt, zone, Zone } from './time';
+import { formatDateTime, INVALID, REJECT, Stored, typeText, utf8Length } from './types';
+
+export type Headers = Record<string, string | undefined>;
+
+/** A load refused as a whole: Status Fail with this message. */
+export class LoadError extends Error {}
+
+export const MAX_TIMEOUT_S = 259_200;
+export const DEFAULT_TIMEOUT_S = 600;
+
+/** The headers checked before a transaction begins (BE side in StarRocks). */
+export function checkFormat(headers: Headers): 'csv' | 'json' {
+  const format = (headers['format'] ?? 'csv').trim();
+  const lower = format.toLowerCase();
+  if (lower === '' || lower === 'csv') return 'csv';
+  if (lower === 'json') return 'json';
+  if (['gzip', 'bzip2', 'lz4', 'deflate', 'zstd'].includes(lower)) throw new LoadError(`compressed format ${format} is not supported by the sandbox; send plain csv`);
+  throw new LoadError(`unknown data format, format=${format}`);
+}
+
+export function checkTimeout(headers: Headers): number {
+  const raw = headers['timeout'];
+  if (raw === undefined) return DEFAULT_TIMEOUT_S;
+  const t = raw.trim();
+  const n = /^[+-]?\d+$/.test(t) ? Number(t) : NaN;
+  if (!(n >= 1 && n <= MAX_TIMEOUT_S)) throw new LoadError(`Invalid timeout: '${raw}'. Expected values should be between 1 and ${MAX_TIMEOUT_S} seconds`);
+  return n;
+}
+
+/** Column separator / row delimiter rules: hex (`\x01`, `0x01`) with an even digit count, `\t` and `\n` unescaped. */
+export function parseDelimiter(value: string): string {
+  if (value === '') throw new LoadError('Delimiter cannot be empty or null');
+  const upper = value.toUpperCase();
+  if (upper.startsWith('\\X') || upper.startsWith('0X')) {
+    const hex = value.slice(2);
+    if (hex.length % 2 !== 0) throw new LoadError(`Invalid delimiter '${value}: hex length must be a even number`);
+    if (!/^[0-9a-fA-F]*$/.test(hex)) throw new LoadError(`Invalid delimiter '${value}': hex format error`);
+    if (hex.length === 0) throw new LoadError('Delimiter cannot be empty or null');
+    return Buffer.from(hex, 'hex').toString('utf8');
+  }
+  return value.replace(/\\t/g, '\t').replace(/\\n/g, '\n');
+}
+
+function parseBool(raw: string | undefined, message: string): boolean | undefined {
+  if (raw === undefined) return undefined;
+  const t = raw.trim().toLowerCase();
+  if (t === 'true') return true;
+  if (t === 'false') return false;
+  throw new LoadError(message);
+}
+
+/** strtod-like, as the BE reads max_filter_ratio: leading number, else 0. */
+function parseRatio(raw: string | undefined): number {
+  if (raw === undefined) return 0;
+  const n = Number.parseFloat(raw.trim());
+  return Number.isNaN(n) ? 0 : n;
+}
+
+function partitionList(raw: string | undefined): string[] | undefined {
+  if (raw === undefined) return undefined;
+  return raw.split(',').map((p) => p.trim().replace(/^`|`$/g, ''));
+}
+
+// ---------------------------------------------------------------- the plan
+
+export interface Plan {
+  def: TableDef;
+  format: 'csv' | 'json';
+  columnSeparator: string;
+  rowDelimiter: string;
+  trimSpace: boolean;
+  skipHeader: number;
+  strict: boolean;
+  maxFilterRatio: number;
+  /** Source columns, read from the data in order (CSV position, JSON key or jsonpath). */
+  sourceNames: string[];
+  slotCount: number;
+  derived: { slot: number; fn: Compiled }[];
+  where?: Compiled;
+  /** Per table column: the slot feeding it, or -1 for a constant (default or NULL). */
+  targetSlots: number[];
+  constants: Stored[];
+  jsonPaths?: PathStep[][];
+  jsonRoot?: PathStep[];
+  stripOuterArray: boolean;
+  ctx: EvalContext;
+  /** Slots are exactly the table columns in order and nothing is computed: the CSV fast path. */
+  direct: boolean;
+}
+
+export function planLoad(def: TableDef, headers: Headers, format: 'csv' | 'json', nowMs = Date.now()): Plan {
+  const strict = parseBool(headers['strict_mode'], 'Invalid strict mode format. Must be bool type') ?? false;
+  const tzName = headers['timezone']?.trim() || DEFAULT_TIMEZONE;
+  const tz: Zone | undefined = zone(tzName);
+  if (!tz) throw new LoadError(`Unknown or incorrect time zone: '${tzName}'`);
+  const ctx: EvalContext = { zone: tz, nowMs };
+
+  const partitions = partitionList(headers['partitions']);
+  const temporary = partitionList(headers['temporary_partitions']);
+  if (partitions && temporary) throw new LoadError('Can not specify both partitions and temporary partitions');
+  for (const p of partitions ?? []) {
+    if (!def.partitions.includes(p)) throw new LoadError(`Unknown partition '${p}' in table '${def.name}'`);
+  }
+  // The sandbox keeps no temporary partitions, so any name is unknown (as on a table without them).
+  if (temporary && temporary.length > 0) throw new LoadError(`Unknown temporary partition '${temporary[0]}' in table '${def.name}'`);
+
+  const columnSeparator = parseDelimiter(headers['column_separator'] ?? '\t');
+  const rowDelimiter = parseDelimiter(headers['row_delimiter'] ?? '\n');
+  const skipHeader = headers['skip_header'] === undefined ? 0 : Number(headers['skip_header']);
+  if (!Number.isInteger(skipHeader) || skipHeader < 0) throw new LoadError(`Invalid skip_header: '${headers['skip_header']}'. It must be an integer >= 0`);
+  const trimSpace = parseBool(headers['trim_space'], 'Invalid trim_space format. Must be bool type') ?? false;
+  const stripOuterArray = parseBool(headers['strip_outer_array'], 'Invalid strip_outer_array format. Must be bool type') ?? false;
+
+  let mappings: ColumnMapping[] | undefined;
+  const columnsText = headers['columns'];
+  if (columnsText !== undefined && columnsText.trim() !== '') {
+    try {
+      mappings = parseColumnMappings(columnsText);
+    } catch (error) {
+      throw new LoadError(`Failed to parse columns header: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+
+  const tableColumns = def.columns;
+  const sourceNames: string[] = [];
+  const derivedDefs: { name: string; mapping: ColumnMapping }[] = [];
+  if (mappings) {
+    const seen = new Set<string>();
+    for (const m of mappings) {
+      const lower = m.name.name.toLowerCase();
+      if (seen.has(lower)) throw new LoadError(`Duplicate column: ${m.name.name}`);
+      seen.add(lower);
+      if (m.expr) derivedDefs.push({ name: m.name.name, mapping: m });
+      else sourceNames.push(m.name.name);
+    }
+  } else {
+    for (const c of tableColumns) sourceNames.push(c.name);
+  }
+
+  // Expressions see the source columns and the derived columns defined before them.
+  const slotOf = new Map<string, number>();
+  sourceNames.forEach((n, i) => slotOf.set(n.toLowerCase(), i));
+  const derived: { slot: number; fn: Compiled }[] = [];
+  const derivedSlot = new Map<string, number>();
+  const scope: Scope = {
+    slot: (name) => slotOf.get(name.toLowerCase()) ?? derivedSlot.get(name.toLowerCase()),
+    tableName: def.name,
+  };
+  try {
+    derivedDefs.forEach((d, i) => {
+      const slot = sourceNames.length + i;
+      derived.push({ slot, fn: compileExpression(d.mapping.expr!, scope, ctx) });
+      derivedSlot.set(d.name.toLowerCase(), slot);
+    });
+  } catch (error) {
+    throw new LoadError(error instanceof Error ? error.message : String(error));
+  }
+
+  let where: Compiled | undefined;
+  const whereText = headers['where'];
+  if (whereText !== undefined && whereText.trim() !== '') {
+    try {
+      // WHERE sees the load's columns; a table column the header does not map reads as its default.
+      where = compileExpression(parseExpression(whereText), scope, ctx);
+    } catch (error) {
+      if (error instanceof SyntaxFailure) throw new LoadError(`Failed to parse where header: ${error.message}`);
+      throw new LoadError(error instanceof Error ? error.message : String(error));
+    }
+  }
+
+  const targetSlots: number[] = [];
+  const constants: Stored[] = [];
+  const nowText = formatDateTime(partsAt(nowMs, tz));
+  for (const column of tableColumns) {
+    const lower = column.name.toLowerCase();
+    const slot = derivedSlot.get(lower) ?? slotOf.get(lower);
+    if (slot !== undefined) {
+      targetSlots.push(slot);
+      constants.push(null);
+      continue;
+    }
+    targetSlots.push(-1);
+    const d = column.default;
+    if (d?.kind === 'value') constants.push(d.value);
+    else if (d?.kind === 'now') {
+      const v = column.convert(nowText);
+      constants.push(v === INVALID || v === REJECT ? null : v);
+    } else if (column.nullable || d?.kind === 'null') constants.push(null);
+    else throw new LoadError(`Column has no default value. column: ${column.name}`);
+  }
+
+  let jsonPaths: PathStep[][] | undefined;
+  const jsonPathsText = headers['jsonpaths'];
+  if (format === 'json' && jsonPathsText !== undefined && jsonPathsText.trim() !== '') {
+    let list: unknown;
+    try {
+      list = JSON.parse(jsonPathsText);
+    } catch {
+      throw new LoadError(`Invalid json path: ${jsonPathsText}`);
+    }
+    if (!Array.isArray(list) || list.some((p) => typeof p !== 'string')) throw new LoadError(`Invalid json path: ${jsonPathsText}`);
+    jsonPaths = (list as string[]).map((p) => {
+      const steps = compilePath(p);
+      if (!steps) throw new LoadError(`Invalid json path: ${p}`);
+      return steps;
+    });
+    if (jsonPaths.length !== sourceNames.length) {
+      throw new LoadError(`The number of jsonpaths (${jsonPaths.length}) does not match the number of columns (${sourceNames.length})`);
+    }
+  }
+  let jsonRoot: PathStep[] | undefined;
+  const rootText = headers['json_root'];
+  if (format === 'json' && rootText !== undefined && rootText.trim() !== '') {
+    jsonRoot = compilePath(rootText);
+    if (!jsonRoot) throw new LoadError(`Invalid json root: ${rootText}`);
+  }
+
+  const direct = !mappings && !where && derived.length === 0;
+  return {
+    def, format, columnSeparator, rowDelimiter, trimSpace, skipHeader, strict,
+    maxFilterRatio: parseRatio(headers['max_filter_ratio']),
+    sourceNames, slotCount: sourceNames.length + derived.length, derived, where, targetSlots, constants,
+    jsonPaths, jsonRoot, stripOuterArray, ctx, direct,
+  };
+}
+
+// ---------------------------------------------------------------- running it
+
+export interface LoadResult {
+  batch: Batch;
+  total: number;
+  filtered: number;
+  unselected: number;
+  /** Error log lines, at most MAX_ERROR_LINES. */
+  errors: string[];
+}
+
+const MAX_ERROR_LINES = 1000;
+
+class Runner {
+  readonly batch: Batch;
+  total = 0;
+  filtered = 0;
+  unselected = 0;
+  readonly errors: string[] = [];
+  private readonly row: unknown[];
+  private readonly values: Stored[];
+  private reason = '';
+
+  constructor(readonly plan: Plan) {
+    this.batch = emptyBatch(plan.def.columns.length);
+    this.row = new Array<unknown>(plan.slotCount).fill(null);
+    this.values = new Array<Stored>(plan.def.columns.length).fill(null);
+  }
+
+  reject(reason: string, raw: () => string): void {
+    this.filtered++;
+    if (this.errors.length < MAX_ERROR_LINES) this.errors.push(`Error: ${reason}. Row: ${raw()}`);
+  }
+
+  /** Converts one value for table column c; false (with `reason` set) when the row must be filtered. */
+  private convert(c: number, v: unknown): boolean {
+    const column = this.plan.def.columns[c]!;
+    let out = column.convert(v);
+    if (out === REJECT) {
+      this.reason = `The length of input is longer than schema. column: ${column.name}, input length: ${utf8Length(String(v))}, schema length: ${column.type.length}`;
+      return false;
+    }
+    if (out === INVALID) {
+      if (this.plan.strict) {
+        this.reason = `Value '${String(v)}' is out of range or invalid for column '${column.name}' with type ${typeText(column.type)} in strict mode`;
+        return false;
+      }
+      out = null;
+    }
+    if (out === null && !column.nullable) {
+      this.reason = v === null || v === undefined
+        ? `NULL value in non-nullable column '${column.name}'`
+        : `Value '${String(v)}' converted to NULL for non-nullable column '${column.name}' with type ${typeText(column.type)}`;
+      return false;
+    }
+    this.values[c] = out;
+    return true;
+  }
+
+  private accept(): void {
+    const cols = this.batch.columns;
+    const values = this.values;
+    for (let c = 0; c < cols.length; c++) cols[c]!.push(values[c]!);
+    this.batch.rows++;
+  }
+
+  /** Handles one row whose source slots are filled. */
+  processSlots(raw: () => string): void {
+    const plan = this.plan;
+    const row = this.row;
+    this.total++;
+    try {
+      for (const d of plan.derived) row[d.slot] = d.fn(row);
+    } catch (error) {
+      this.reject(`Failed to evaluate an expression: ${error instanceof Error ? error.message : String(error)}`, raw);
+      return;
+    }
+    const slots = plan.targetSlots;
+    for (let c = 0; c < slots.length; c++) {
+      const slot = slots[c]!;
+      if (slot < 0) {
+        this.values[c] = plan.constants[c]!;
+        continue;
+      }
+      if (!this.convert(c, row[slot])) {
+        this.reject(this.reason, raw);
+        return;
+      }
+    }
+    if (plan.where && !truthy(plan.where(row))) {
+      this.unselected++;
+      return;
+    }
+    this.accept();
+  }
+
+  runCsv(text: string): void {
+    const plan = this.plan;
+    const sep = plan.columnSeparator;
+    const sepLen = sep.length;
+    const delim = plan.rowDelimiter;
+    const delimLen = delim.length;
+    const expected = plan.sourceNames.length;
+    const len = text.length;
+    const row = this.row;
+    const trim = plan.trimSpace;
+    const direct = plan.direct;
+    let skip = plan.skipHeader;
+    let pos = 0;
+    while (pos < len) {
+      let end = text.indexOf(delim, pos);
+      if (end < 0) end = len;
+      const start = pos;
+      pos = end + delimLen;
+      if (end === start) continue; // empty lines carry no row
+      if (skip > 0) { skip--; continue; }
+      const raw = (): string => text.slice(start, end);
+      let n = 0;
+      let fieldStart = start;
+      for (;;) {
+        let fieldEnd = text.indexOf(sep, fieldStart);
+        if (fieldEnd < 0 || fieldEnd > end) fieldEnd = end;
+        if (n < expected) {
+          let field: string | null = text.slice(fieldStart, fieldEnd);
+          if (trim) field = field.trim();
+          if (field === '\\N') field = null;
+          row[n] = field;
+        }
+        n++;
+        if (fieldEnd === end) break;
+        fieldStart = fieldEnd + sepLen;
+      }
+      if (n !== expected) {
+        this.total++;
+        this.reject(`Value count does not match column count. Expect ${expected}, but got ${n}`, raw);
+        continue;
+      }
+      if (direct) {
+        this.total++;
+        let ok = true;
+        for (let c = 0; c < n; c++) {
+          if (!this.convert(c, row[c])) { ok = false; break; }
+        }
+        if (ok) this.accept();
+        else this.reject(this.reason, raw);
+      } else {
+        this.processSlots(raw);
+      }
+    }
+  }
+
+  runJson(text: string): void {
+    const plan = this.plan;
+    const documents: { value?: unknown; raw: string; error?: string }[] = [];
+    const trimmed = text.trim();
+    if (trimmed === '') return;
+    try {
+      documents.push({ value: JSON.parse(trimmed), raw: trimmed });
+    } catch {
+      // Several documents, one a line (what a Routine Load batch of JSON messages looks like).
+      for (const line of trimmed.split('\n')) {
+        const t = line.trim();
+        if (t === '') continue;
+        try {
+          documents.push({ value: JSON.parse(t), raw: t });
+        } catch (error) {
+          documents.push({ raw: t, error: `Failed to parse json data: ${error instanceof Error ? error.message : String(error)}` });
+        }
+      }
+    }
+    for (const doc of documents) {
+      if (doc.error !== undefined) {
+        this.total++;
+        this.reject(doc.error, () => doc.raw);
+        continue;
+      }
+      let value = doc.value;
+      if (plan.jsonRoot) {
+        value = applyPath(value, plan.jsonRoot);
+        if (value === undefined) {
+          this.total++;
+          this.reject('JSON Root not found', () => doc.raw);
+          continue;
+        }
+      }
+      if (plan.stripOuterArray) {
+        if (!Array.isArray(value)) {
+          this.total++;
+          this.reject('JSON data is an object, strip_outer_array must be set false', () => doc.raw);
+          continue;
+        }
+        for (const item of value) this.jsonRow(item);
+      } else {
+        if (Array.isArray(value)) {
+          this.total++;
+          this.reject('JSON data is an array, strip_outer_array must be set true', () => doc.raw);
+          continue;
+        }
+        this.jsonRow(value);
+      }
+    }
+  }
+
+  private jsonRow(item: unknown): void {
+    const plan = this.plan;
+    const row = this.row;
+    const raw = (): string => JSON.stringify(item);
+    if (plan.jsonPaths) {
+      for (let i = 0; i < plan.jsonPaths.length; i++) row[i] = jsonScalar(applyPath(item, plan.jsonPaths[i]!));
+    } else {
+      if (item === null || typeof item !== 'object' || Array.isArray(item)) {
+        this.total++;
+        this.reject('JSON value is not an object', raw);
+        return;
+      }
+      const obj = item as Record<string, unknown>;
+      for (let i = 0; i < plan.sourceNames.length; i++) {
+        const name = plan.sourceNames[i]!;
+        let v = obj[name];
+        if (v === undefined) {
+          const lower = name.toLowerCase();
+          const key = Object.keys(obj).find((k) => k.toLowerCase() === lower);
+          v = key === undefined ? undefined : obj[key];
+        }
+        row[i] = jsonScalar(v);
+      }
+    }
+    this.processSlots(raw);
+  }
+}
+
+/** JSON values enter a load as the text they would have in a CSV field. */
+function jsonScalar(v: unknown): string | null {
+  if (v === undefined || v === null) return null;
+  if (typeof v === 'string') return v;
+  if (typeof v === 'number' || typeof v === 'boolean') return String(v);
+  return JSON.stringify(v);
+}
+
+export function runLoad(plan: Plan, body: Buffer): LoadResult {
+  const runner = new Runner(plan);
+  const text = body.toString('utf8');
+  if (plan.format === 'csv') runner.runCsv(text);
+  else runner.runJson(text);
+  return { batch: runner.batch, total: runner.total, filtered: runner.filtered, unselected: runner.unselected, errors: runner.errors };
+}
+
+export { PlanError };
