@@ -10,4 +10,5 @@ export interface Command {
 
 export const COMMANDS: Record<string, () => Promise<Command>> = {
   // Subcommands register here, e.g.:  lint: async () => (await import('./commands/lint')).default,
+  lint: async () => (await import('./commands/lint')).default,
 };
