@@ -10,5 +10,6 @@ export interface Command {
 
 export const COMMANDS: Record<string, () => Promise<Command>> = {
   // Subcommands register here, e.g.:  lint: async () => (await import('./commands/lint')).default,
+  sandbox: async () => (await import('./commands/sandbox')).default,
   lint: async () => (await import('./commands/lint')).default,
 };

@@ -2,7 +2,7 @@
 // `columns` headers are parsed there, never by a second parser here.
 
 import type { ColumnMapping, Expression, Statement } from '../../server/src/language/ast';
-import * as core from '../../server/src/language/parse';
+import * as core from '../../server/src/language/index';
 
 /** Text the core could not parse; the message is the core's own. */
 export class SyntaxFailure extends Error {}
