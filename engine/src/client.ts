@@ -13,13 +13,14 @@ import {
   type ConfigureParams, type EngineError, type EngineEvent, type EngineInfo, type ExecuteResult, type JobSnapshot,
   type MethodResults, type Request,
 } from './protocol';
-import { ensureStateDir } from './stateDir';
+import { defaultStateDir, ensureStateDir } from './stateDir';
 
 /** No daemon answers for the state directory. */
 export class NoEngineError extends Error {
   constructor(readonly stateDir: string, detail?: string) {
-    super(`No engine is running for state directory ${stateDir}; start one with \`routine-load run <file.sql> --starrocks http://USER@HOST:PORT\`` +
-      `${stateDir ? ` (with --state-dir ${stateDir} if that is not the default)` : ''}, or open VS Code on the jobs.${detail ? ` (${detail})` : ''}`);
+    const flag = stateDir === defaultStateDir() ? '' : ` --state-dir ${stateDir}`;
+    super(`No engine is running for state directory ${stateDir}; start one with ` +
+      `\`routine-load run <file.sql> --starrocks http://USER@HOST:PORT${flag}\` (or open the jobs in VS Code).${detail ? ` (${detail})` : ''}`);
     this.name = 'NoEngineError';
   }
 }

@@ -404,7 +404,9 @@ export class EngineDaemon extends EventEmitter {
     this.broadcast({ event: 'log', ...entry });
   }
 
+  /** Every event also goes to in-process listeners (`daemon.on('event', …)`): `run` and the demo need no socket. */
   private broadcast(event: EngineEvent): void {
+    this.emit('event', event);
     const line = `${JSON.stringify(event)}\n`;
     for (const client of this.clients) this.send(client, line);
   }

@@ -169,7 +169,7 @@ describe('engine daemon', () => {
     const stateDir = join(dir, 'nobody');
     await assert.rejects(EngineClient.connect(stateDir), (error: unknown) => {
       assert.ok(error instanceof NoEngineError);
-      assert.match(error.message, /No engine is running for state directory .*nobody; start one with `routine-load run/);
+      assert.match(error.message, /No engine is running for state directory .*nobody; start one with `routine-load run .*--state-dir .*nobody`/);
       return true;
     });
   });
