@@ -23,6 +23,8 @@ export interface Segment {
 }
 
 const SPACE = /\s/;
+/** `;` at a line end, then a line that starts one of the statements the product owns. */
+const NEXT_STATEMENT = /;[ \t]*\r?\n\s*(?:CREATE|ALTER|PAUSE|RESUME|STOP|SHOW|USE)\s/i;
 
 function isWordChar(c: number): boolean {
   return (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95 || c === 36 || c > 127;
@@ -77,7 +79,18 @@ export function splitStatements(text: string): Segment[] {
     }
     if (c === 39 || c === 34 || c === 96) {
       const end = skipQuoted(text, i, c);
-      // An unclosed quote would swallow every statement after it: end it at its line instead.
+      // A missing closing quote would swallow the statements after it. When the quoted run
+      // is unclosed, or reaches across `;` into a line that starts a statement, the quote was
+      // most likely never closed: end the statement at that `;` (or the line) instead.
+      const stop = end < 0 ? n : end;
+      const semi = text.indexOf(';', i);
+      if (semi >= 0 && semi < stop) {
+        const m = NEXT_STATEMENT.exec(text.slice(semi, Math.min(stop, semi + 100000)));
+        if (m) {
+          i = semi + m.index;
+          continue;
+        }
+      }
       i = end < 0 ? lineEnd(text, i) : end;
       continue;
     }

@@ -19,9 +19,9 @@ export function unquote(text: string): string {
     const c = body[i];
     if (c === '\\' && i + 1 < body.length) {
       const n = body[++i];
-      // MySQL keeps the backslash of \% and \_ so LIKE patterns still see it.
-      if (n === '%' || n === '_') out += '\\' + n;
-      else out += ESCAPES[n] ?? n;
+      // StarRocks keeps the backslash of other escapes: \x01 stays a hex delimiter, \% a LIKE escape.
+      if (n === '\\' || n === "'" || n === '"' || n === '`') out += n;
+      else out += ESCAPES[n] ?? '\\' + n;
     } else if (c === q && body[i + 1] === q) {
       out += q;
       i++;

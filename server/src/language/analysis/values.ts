@@ -84,7 +84,7 @@ const enumeration: Checker = (spec, property, value, ctx) => {
   if (spec.name === 'format') {
     ctx.report('RL108', property.value.span, `Format type is invalid. format=\`${value}\`: use csv or json`, data);
   } else {
-    ctx.report('RL108', property.value.span, `${spec.name} must be one of ${values.join(', ')}${suggestion ? `: did you mean ${suggestion}?` : ''}`, data);
+    ctx.report(spec.section === 'kafkaClient' ? 'RL210' : 'RL108', property.value.span, `${spec.name} must be one of ${values.join(', ')}${suggestion ? `: did you mean ${suggestion}?` : ''}`, data);
   }
 };
 
