@@ -12,4 +12,5 @@ export const COMMANDS: Record<string, () => Promise<Command>> = {
   // Subcommands register here, e.g.:  lint: async () => (await import('./commands/lint')).default,
   sandbox: async () => (await import('./commands/sandbox')).default,
   lint: async () => (await import('./commands/lint')).default,
+  lsp: async () => (await import('./commands/lsp')).default,
 };
