@@ -28,28 +28,39 @@ export function appendBatch(into: Batch, from: Batch): void {
 }
 
 export class TableData {
-  readonly columns: Stored[][];
   rows = 0;
-  /** Key → row index, for the key models that replace or merge. */
+  /** DUPLICATE KEY: each load's batch kept as it is, so a commit costs nothing per row. */
+  private chunks: Batch[] = [];
+  /** The key models: flat columns, and key → row index to replace or merge. */
+  private readonly flat?: Stored[][];
   private readonly index?: Map<unknown, number>;
 
   constructor(readonly def: TableDef) {
-    this.columns = def.columns.map(() => []);
-    if (def.keyType !== 'DUPLICATE') this.index = new Map();
+    if (def.keyType !== 'DUPLICATE') {
+      this.flat = def.columns.map(() => []);
+      this.index = new Map();
+    }
+  }
+
+  /** All rows, column by column (read-back only: DUPLICATE tables are joined on demand). */
+  get columns(): Stored[][] {
+    if (this.flat) return this.flat;
+    if (this.chunks.length !== 1) {
+      const joined = emptyBatch(this.def.columns.length);
+      for (const chunk of this.chunks) appendBatch(joined, chunk);
+      this.chunks = [joined];
+    }
+    return this.chunks[0]?.columns ?? this.def.columns.map(() => []);
   }
 
   apply(batch: Batch): void {
     const n = batch.rows;
-    const cols = this.columns;
-    if (!this.index) {
-      for (let c = 0; c < cols.length; c++) {
-        const dst = cols[c]!;
-        const src = batch.columns[c]!;
-        for (let i = 0; i < n; i++) dst.push(src[i]!);
-      }
+    if (!this.flat || !this.index) {
+      if (n > 0) this.chunks.push(batch);
       this.rows += n;
       return;
     }
+    const cols = this.flat;
     const keys = this.def.keys;
     const single = keys.length === 1 ? batch.columns[keys[0]!]! : undefined;
     for (let i = 0; i < n; i++) {

@@ -258,6 +258,10 @@ class Runner {
   private readonly row: unknown[];
   private readonly values: Stored[];
   private reason = '';
+  private text = '';
+  private lineStart = 0;
+  private lineEnd = 0;
+  private readonly csvLine = (): string => this.text.slice(this.lineStart, this.lineEnd);
 
   constructor(readonly plan: Plan) {
     this.batch = emptyBatch(plan.def.columns.length);
@@ -265,9 +269,10 @@ class Runner {
     this.values = new Array<Stored>(plan.def.columns.length).fill(null);
   }
 
-  reject(reason: string, raw: () => string): void {
+  /** Filters a row; `raw` is its source text, or a function giving it (only called when logged). */
+  reject(reason: string, raw: string | (() => string)): void {
     this.filtered++;
-    if (this.errors.length < MAX_ERROR_LINES) this.errors.push(`Error: ${reason}. Row: ${raw()}`);
+    if (this.errors.length < MAX_ERROR_LINES) this.errors.push(`Error: ${reason}. Row: ${typeof raw === 'string' ? raw : raw()}`);
   }
 
   /** Converts one value for table column c; false (with `reason` set) when the row must be filtered. */
@@ -303,7 +308,7 @@ class Runner {
   }
 
   /** Handles one row whose source slots are filled. */
-  processSlots(raw: () => string): void {
+  processSlots(raw: string | (() => string)): void {
     const plan = this.plan;
     const row = this.row;
     this.total++;
@@ -333,6 +338,7 @@ class Runner {
   }
 
   runCsv(text: string): void {
+    this.text = text;
     const plan = this.plan;
     const sep = plan.columnSeparator;
     const sepLen = sep.length;
@@ -352,9 +358,10 @@ class Runner {
       pos = end + delimLen;
       if (end === start) continue; // empty lines carry no row
       if (skip > 0) { skip--; continue; }
-      const raw = (): string => text.slice(start, end);
       let n = 0;
       let fieldStart = start;
+      // The direct path converts each field as it is cut; `bad` remembers the first conversion failure.
+      let bad = '';
       for (;;) {
         let fieldEnd = text.indexOf(sep, fieldStart);
         if (fieldEnd < 0 || fieldEnd > end) fieldEnd = end;
@@ -362,7 +369,8 @@ class Runner {
           let field: string | null = text.slice(fieldStart, fieldEnd);
           if (trim) field = field.trim();
           if (field === '\\N') field = null;
-          row[n] = field;
+          if (!direct) row[n] = field;
+          else if (bad === '' && !this.convert(n, field)) bad = this.reason;
         }
         n++;
         if (fieldEnd === end) break;
@@ -370,19 +378,18 @@ class Runner {
       }
       if (n !== expected) {
         this.total++;
-        this.reject(`Value count does not match column count. Expect ${expected}, but got ${n}`, raw);
+        this.reject(`Value count does not match column count. Expect ${expected}, but got ${n}`, text.slice(start, end));
         continue;
       }
       if (direct) {
         this.total++;
-        let ok = true;
-        for (let c = 0; c < n; c++) {
-          if (!this.convert(c, row[c])) { ok = false; break; }
-        }
-        if (ok) this.accept();
-        else this.reject(this.reason, raw);
+        if (bad === '') this.accept();
+        else this.reject(bad, text.slice(start, end));
       } else {
-        this.processSlots(raw);
+        // A closure per row would cost more than the row; the slice is made only for rejected rows.
+        this.lineStart = start;
+        this.lineEnd = end;
+        this.processSlots(this.csvLine);
       }
     }
   }

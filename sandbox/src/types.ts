@@ -172,7 +172,8 @@ function bigConverter(min: bigint, max: bigint): Converter {
 // ---------------------------------------------------------------- floats and decimals
 
 function parseFloatText(s: string): number {
-  const t = s.trim();
+  const n = s.length;
+  const t = n > 0 && !isSpace(s.charCodeAt(0)) && !isSpace(s.charCodeAt(n - 1)) ? s : s.trim();
   if (t.length === 0) return NaN;
   // Number() would accept hex, binary and "Infinity", which StarRocks does not.
   for (let i = 0; i < t.length; i++) {
@@ -359,7 +360,7 @@ export function formatDateTime(p: DateParts): string {
 }
 
 function isCanonicalDate(s: string): boolean {
-  if (s.length !== 10 || s.charCodeAt(4) !== 45 || s.charCodeAt(7) !== 45) return false;
+  if (s.length < 10 || s.charCodeAt(4) !== 45 || s.charCodeAt(7) !== 45) return false;
   const y = digitsAt(s, 0, 4);
   const m = digitsAt(s, 5, 2);
   const d = digitsAt(s, 8, 2);
@@ -369,7 +370,7 @@ function isCanonicalDate(s: string): boolean {
 const dateConverter: Converter = (v) => {
   if (v === null || v === undefined) return null;
   if (typeof v === 'string') {
-    if (isCanonicalDate(v)) return v;
+    if (v.length === 10 && isCanonicalDate(v)) return v;
     const p = parseDateTime(v);
     return p ? formatDate(p) : INVALID;
   }
@@ -380,8 +381,18 @@ const dateConverter: Converter = (v) => {
   return INVALID;
 };
 
+/** `YYYY-MM-DD HH:MM:SS` exactly, valid: stored as given, without re-formatting. */
+function isCanonicalDateTime(s: string): boolean {
+  if (s.length !== 19 || s.charCodeAt(10) !== 32 || s.charCodeAt(13) !== 58 || s.charCodeAt(16) !== 58 || !isCanonicalDate(s)) return false;
+  const h = digitsAt(s, 11, 2);
+  const m = digitsAt(s, 14, 2);
+  const sec = digitsAt(s, 17, 2);
+  return h >= 0 && h <= 23 && m >= 0 && m <= 59 && sec >= 0 && sec <= 59;
+}
+
 const datetimeConverter: Converter = (v) => {
   if (v === null || v === undefined) return null;
+  if (typeof v === 'string' && isCanonicalDateTime(v)) return v;
   if (typeof v === 'string' || (typeof v === 'number' && Number.isInteger(v))) {
     const p = parseDateTime(String(v));
     return p ? formatDateTime(p) : INVALID;
