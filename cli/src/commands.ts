@@ -10,7 +10,11 @@ export interface Command {
 
 export const COMMANDS: Record<string, () => Promise<Command>> = {
   // Subcommands register here, e.g.:  lint: async () => (await import('./commands/lint')).default,
+  lsp: async () => (await import('./commands/lsp')).default,
+  run: async () => (await import('./commands/run')).default,
+  exec: async () => (await import('./commands/exec')).default,
+  engine: async () => (await import('./commands/engine')).default,
+  demo: async () => (await import('./commands/demo')).default,
   sandbox: async () => (await import('./commands/sandbox')).default,
   lint: async () => (await import('./commands/lint')).default,
-  lsp: async () => (await import('./commands/lsp')).default,
 };

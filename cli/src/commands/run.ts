@@ -7,7 +7,7 @@ import { UsageError } from '../errors';
 import { EngineAlreadyRunningError, EngineDaemon, closeOnSignals, type EngineHandle } from '../../../engine/src/daemon';
 import type { EngineEvent, ExecuteResult, JobSnapshot } from '../../../engine/src/protocol';
 import { resolveStateDir } from '../../../engine/src/stateDir';
-import { isSecretKey } from '../../../server/src/language/catalogue';
+import { findProperty, isSecretKey } from '../../../server/src/language/catalogue';
 import { splitStatements, type Segment } from '../../../server/src/language/splitter';
 import { parseSql } from '../../../engine/src/language';
 import { parseOptions, rateLimitedLog, starrocksFromUrl } from './engine';
@@ -85,7 +85,7 @@ export function canonicalCreate(text: string, defaultDb: string | undefined): { 
 }
 
 /** Differences between the stored job (its SHOW CREATE) and the file's CREATE, or [] when they define the same job. */
-async function compareWithExisting(engine: EngineHandle, sql: string, db: string | undefined): Promise<{ name: string; differences: string[] } | undefined> {
+async function compareWithExisting(engine: EngineHandle, sql: string, db: string | undefined): Promise<{ name: string; differences: string[]; altered: string[] } | undefined> {
   const wanted = canonicalCreate(sql, db);
   if (!wanted) return undefined;
   const name = `${wanted.db ? `${wanted.db}.` : ''}${wanted.name}`;
@@ -93,7 +93,7 @@ async function compareWithExisting(engine: EngineHandle, sql: string, db: string
   const first = shown[0];
   const createText = first?.kind === 'resultSet' ? first.resultSet.rows[0]?.[1] : undefined;
   const stored = createText ? canonicalCreate(createText, wanted.db) : undefined;
-  if (!stored) return { name, differences: ['the stored job could not be read back'] };
+  if (!stored) return { name, differences: ['the stored job could not be read back'], altered: [] };
   const differences: string[] = [];
   const walk = (path: string, a: unknown, b: unknown) => {
     if (a && b && typeof a === 'object' && typeof b === 'object' && !Array.isArray(a) && !Array.isArray(b)) {
@@ -105,7 +105,12 @@ async function compareWithExisting(engine: EngineHandle, sql: string, db: string
     }
   };
   walk('', stored.definition, wanted.definition);
-  return { name, differences };
+  // Properties ALTER may change (a second terminal tuned the job) do not make it another job.
+  const altered = differences.filter((d) => {
+    const match = /^(?:jobProperties|dataSource)\.(\S+) is/.exec(d);
+    return match !== null && findProperty(match[1])?.alterable === true;
+  });
+  return { name, differences: differences.filter((d) => !altered.includes(d)), altered };
 }
 
 /**
@@ -144,7 +149,9 @@ export async function runStatements(engine: EngineHandle, files: SourceFile[], o
         const existing = segment.kind === 'createRoutineLoad' && isAlreadyExists(error)
           ? await compareWithExisting(engine, sql, db) : undefined;
         if (existing && existing.differences.length === 0) {
-          done(`job ${existing.name} already exists with the same definition: kept (it continues from its stored offsets)`);
+          const note = existing.altered.length > 0
+            ? `; it was ALTERed since (${existing.altered.join('; ')}): the job's values stay` : '';
+          done(`job ${existing.name} already exists with the same definition: kept (it continues from its stored offsets)${note}`);
           continue;
         }
         if (existing) {
