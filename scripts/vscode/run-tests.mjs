@@ -104,6 +104,7 @@ export async function startCodeServer({ tools, runDir, env = {}, startTimeoutMs 
     'workbench.enableExperiments': false,
     // Quiet the workbench's own online features: nothing here can reach them, and their errors drown the test log.
     'chat.disableAIFeatures': true,
+    'workbench.secondarySideBar.defaultVisibility': 'hidden',
     'git.enabled': false,
     'github.gitAuthentication': false,
     'extensions.ignoreRecommendations': true,
