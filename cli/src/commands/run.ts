@@ -84,12 +84,14 @@ export function canonicalCreate(text: string, defaultDb: string | undefined): { 
   };
 }
 
+const GENERATED = new Set(['dataSource.property.group.id', 'dataSource.property.client.id']);
+
 /** Differences between the stored job (its SHOW CREATE) and the file's CREATE, or [] when they define the same job. */
 async function compareWithExisting(engine: EngineHandle, sql: string, db: string | undefined): Promise<{ name: string; differences: string[]; altered: string[] } | undefined> {
   const wanted = canonicalCreate(sql, db);
   if (!wanted) return undefined;
   const name = `${wanted.db ? `${wanted.db}.` : ''}${wanted.name}`;
-  const shown = await engine.execute(`SHOW CREATE ROUTINE LOAD FOR ${name}`, wanted.db ? { db: wanted.db } : {});
+  const shown = await engine.execute(`SHOW CREATE ROUTINE LOAD ${name}`, wanted.db ? { db: wanted.db } : {});
   const first = shown[0];
   const createText = first?.kind === 'resultSet' ? first.resultSet.rows[0]?.[1] : undefined;
   const stored = createText ? canonicalCreate(createText, wanted.db) : undefined;
@@ -100,6 +102,8 @@ async function compareWithExisting(engine: EngineHandle, sql: string, db: string
       const x = a as Record<string, unknown>;
       const y = b as Record<string, unknown>;
       for (const k of new Set([...Object.keys(x), ...Object.keys(y)])) walk(path ? `${path}.${k}` : k, x[k], y[k]);
+    } else if (b === undefined && GENERATED.has(path)) {
+      // Filled in by the engine when the file leaves it out (StarRocks names the group <job>_<uuid>).
     } else if (JSON.stringify(a) !== JSON.stringify(b)) {
       differences.push(`${path} is ${a === undefined ? 'unset' : JSON.stringify(a)} in the job but ${b === undefined ? 'unset' : JSON.stringify(b)} in the file`);
     }
