@@ -10,14 +10,13 @@ export class DocumentState {
   private statementRanges?: StatementRange[];
   private parsed?: ParseResult;
 
-  constructor(readonly document: TextDocument, readonly text: string) {}
+  readonly uri: string;
+  /** The version this state was built from: TextDocument objects are updated in place. */
+  readonly version: number;
 
-  get uri(): string {
-    return this.document.uri;
-  }
-
-  get version(): number {
-    return this.document.version;
+  constructor(readonly document: TextDocument, readonly text: string) {
+    this.uri = document.uri;
+    this.version = document.version;
   }
 
   get statements(): StatementRange[] {
