@@ -22,7 +22,10 @@ import type {
   TypeName,
 } from './ast';
 import type { CstElement, CstNode, IToken } from './chevrotain';
-import * as T from './lexer';
+import * as lexerModule from './lexer';
+
+// A plain copy: reading a token through the module namespace costs a getter call per access.
+const T = { ...lexerModule };
 import { unquote } from './text';
 
 type Children = Record<string, CstElement[] | undefined>;

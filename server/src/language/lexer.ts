@@ -154,7 +154,14 @@ export const Comma = punct('Comma', /,/, false);
 export const Dot = punct('Dot', /\./);
 export const Semicolon = punct('Semicolon', /;/);
 /** Any other character: the parser says what it expected instead of the lexer failing. */
-export const Unknown = punct('Unknown', /[^]/);
+export const Unknown = createToken({
+  name: 'Unknown',
+  pattern: /[\s\S]/,
+  categories: [Skippable],
+  // Keeps Chevrotain's first-character optimization on (a complement set would turn it off);
+  // characters above 127 are all read as identifiers anyway.
+  start_chars_hint: Array.from({ length: 128 }, (_, i) => String.fromCharCode(i)),
+});
 
 export const allTokens: TokenType[] = [
   WhiteSpace,

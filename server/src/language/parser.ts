@@ -2,7 +2,10 @@
 // enough StarRocks DDL to learn tables. One parser instance serves every statement: it is reset
 // by assigning `input`. Recovery is on, so a broken clause still yields the rest of the tree.
 import { CstParser, type CstNode, type IParserErrorMessageProvider, type IToken, type TokenType } from './chevrotain';
-import * as T from './lexer';
+import * as lexerModule from './lexer';
+
+// A plain copy: reading a token through the module namespace costs a getter call per access.
+const T = { ...lexerModule };
 
 /** What a token is called in a message: "a quoted value", "(", "a name". */
 export function describeToken(type: TokenType): string {
@@ -133,6 +136,17 @@ export class RoutineLoadParser extends CstParser {
     this.performSelfAnalysis();
   }
 
+  // Alternatives are built once per OR and reused: building them on every call is costly.
+  private readonly alternativesCache = new Map<number, unknown>();
+  private alternatives<A>(id: number, build: () => A): A {
+    let cached = this.alternativesCache.get(id) as A | undefined;
+    if (cached === undefined) {
+      cached = build();
+      this.alternativesCache.set(id, cached);
+    }
+    return cached;
+  }
+
   // ------------------------------------------------------------ names
 
   public qualifiedName = this.RULE('qualifiedName', () => {
@@ -177,16 +191,16 @@ export class RoutineLoadParser extends CstParser {
   });
 
   public loadProperty = this.RULE('loadProperty', () => {
-    this.OR([
+    this.OR(this.alternatives(1, () => [
       { ALT: () => this.SUBRULE(this.separatorProperty) },
       { ALT: () => this.SUBRULE(this.columnsProperty) },
       { ALT: () => this.SUBRULE(this.whereProperty) },
       { ALT: () => this.SUBRULE(this.partitionNames) },
-    ]);
+    ]));
   });
 
   public separatorProperty = this.RULE('separatorProperty', () => {
-    this.OR([{ ALT: () => this.CONSUME(T.Columns) }, { ALT: () => this.CONSUME(T.Rows) }]);
+    this.OR(this.alternatives(2, () => [{ ALT: () => this.CONSUME(T.Columns) }, { ALT: () => this.CONSUME(T.Rows) }]));
     this.CONSUME(T.Terminated);
     this.CONSUME(T.By);
     this.CONSUME(T.StringLiteral);
@@ -222,8 +236,8 @@ export class RoutineLoadParser extends CstParser {
 
   public partitionNames = this.RULE('partitionNames', () => {
     this.OPTION(() => this.CONSUME(T.Temporary));
-    this.OR([{ ALT: () => this.CONSUME(T.Partition) }, { ALT: () => this.CONSUME(T.Partitions) }]);
-    this.OR2([
+    this.OR(this.alternatives(3, () => [{ ALT: () => this.CONSUME(T.Partition) }, { ALT: () => this.CONSUME(T.Partitions) }]));
+    this.OR2(this.alternatives(4, () => [
       {
         ALT: () => {
           this.CONSUME(T.LParen);
@@ -232,11 +246,11 @@ export class RoutineLoadParser extends CstParser {
         },
       },
       { ALT: () => this.SUBRULE2(this.partitionName) },
-    ]);
+    ]));
   });
 
   public partitionName = this.RULE('partitionName', () => {
-    this.OR([{ ALT: () => this.CONSUME(T.Name) }, { ALT: () => this.CONSUME(T.StringLiteral) }]);
+    this.OR(this.alternatives(5, () => [{ ALT: () => this.CONSUME(T.Name) }, { ALT: () => this.CONSUME(T.StringLiteral) }]));
   });
 
   public jobProperties = this.RULE('jobProperties', () => {
@@ -273,23 +287,23 @@ export class RoutineLoadParser extends CstParser {
   // Keys and values must be quoted; a bare word or number is read too, so the builder can
   // say "quote it" with a quick fix instead of a generic syntax error.
   private propertyBody(): void {
-    this.OR([
+    this.OR(this.alternatives(6, () => [
       { ALT: () => this.CONSUME(T.StringLiteral, { LABEL: 'key' }) },
       { ALT: () => this.SUBRULE(this.bareWord, { LABEL: 'bareKey' }) },
-    ]);
+    ]));
     this.CONSUME(T.Equals);
-    this.OR2([
+    this.OR2(this.alternatives(7, () => [
       { ALT: () => this.CONSUME2(T.StringLiteral, { LABEL: 'value' }) },
       { ALT: () => this.SUBRULE2(this.bareWord, { LABEL: 'bareValue' }) },
-    ]);
+    ]));
   }
 
   public bareWord = this.RULE('bareWord', () => {
     this.OPTION(() => this.CONSUME(T.Minus));
-    this.OR([{ ALT: () => this.CONSUME(T.NumberLiteral) }, { ALT: () => this.CONSUME(T.Name) }, { ALT: () => this.CONSUME(T.True) }, { ALT: () => this.CONSUME(T.False) }]);
+    this.OR(this.alternatives(8, () => [{ ALT: () => this.CONSUME(T.NumberLiteral) }, { ALT: () => this.CONSUME(T.Name) }, { ALT: () => this.CONSUME(T.True) }, { ALT: () => this.CONSUME(T.False) }]));
     this.MANY(() => {
       this.CONSUME(T.Dot);
-      this.OR2([{ ALT: () => this.CONSUME2(T.NumberLiteral) }, { ALT: () => this.CONSUME2(T.Name) }]);
+      this.OR2(this.alternatives(9, () => [{ ALT: () => this.CONSUME2(T.NumberLiteral) }, { ALT: () => this.CONSUME2(T.Name) }]));
     });
   });
 
@@ -298,7 +312,7 @@ export class RoutineLoadParser extends CstParser {
   public tableProperty = this.RULE('tableProperty', () => this.propertyBody());
 
   public jobControl = this.RULE('jobControl', () => {
-    this.OR([{ ALT: () => this.CONSUME(T.Pause) }, { ALT: () => this.CONSUME(T.Resume) }, { ALT: () => this.CONSUME(T.Stop) }]);
+    this.OR(this.alternatives(10, () => [{ ALT: () => this.CONSUME(T.Pause) }, { ALT: () => this.CONSUME(T.Resume) }, { ALT: () => this.CONSUME(T.Stop) }]));
     this.CONSUME(T.Routine);
     this.CONSUME(T.Load);
     this.CONSUME(T.For);
@@ -307,7 +321,7 @@ export class RoutineLoadParser extends CstParser {
 
   public showStatement = this.RULE('showStatement', () => {
     this.CONSUME(T.Show);
-    this.OR([
+    this.OR(this.alternatives(11, () => [
       {
         ALT: () => {
           this.CONSUME(T.Create);
@@ -351,18 +365,18 @@ export class RoutineLoadParser extends CstParser {
             this.CONSUME(T.Limit);
             this.CONSUME(T.NumberLiteral, { LABEL: 'limitFirst' });
             this.OPTION9(() => {
-              this.OR2([{ ALT: () => this.CONSUME2(T.Comma) }, { ALT: () => this.CONSUME(T.Offset) }]);
+              this.OR2(this.alternatives(101, () => [{ ALT: () => this.CONSUME2(T.Comma) }, { ALT: () => this.CONSUME(T.Offset) }]));
               this.CONSUME2(T.NumberLiteral, { LABEL: 'limitSecond' });
             });
           });
         },
       },
-    ]);
+    ]));
   });
 
   public orderItem = this.RULE('orderItem', () => {
     this.SUBRULE(this.expression);
-    this.OPTION(() => this.OR([{ ALT: () => this.CONSUME(T.Asc) }, { ALT: () => this.CONSUME(T.Desc) }]));
+    this.OPTION(() => this.OR(this.alternatives(12, () => [{ ALT: () => this.CONSUME(T.Asc) }, { ALT: () => this.CONSUME(T.Desc) }])));
   });
 
   // ------------------------------------------------------------ DDL
@@ -374,7 +388,7 @@ export class RoutineLoadParser extends CstParser {
 
   public createDatabase = this.RULE('createDatabase', () => {
     this.CONSUME(T.Create);
-    this.OR([{ ALT: () => this.CONSUME(T.Database) }, { ALT: () => this.CONSUME(T.Schema) }]);
+    this.OR(this.alternatives(13, () => [{ ALT: () => this.CONSUME(T.Database) }, { ALT: () => this.CONSUME(T.Schema) }]));
     this.OPTION(() => {
       this.CONSUME(T.If);
       this.CONSUME(T.Not);
@@ -404,10 +418,10 @@ export class RoutineLoadParser extends CstParser {
   });
 
   public tableElement = this.RULE('tableElement', () => {
-    this.OR([
+    this.OR(this.alternatives(14, () => [
       { ALT: () => this.SUBRULE(this.indexDefinition) },
       { ALT: () => this.SUBRULE(this.columnDefinition) },
-    ]);
+    ]));
   });
 
   public indexDefinition = this.RULE('indexDefinition', () => {
@@ -419,7 +433,7 @@ export class RoutineLoadParser extends CstParser {
     this.CONSUME(T.Name);
     this.SUBRULE(this.columnType);
     this.MANY(() => {
-      this.OR({
+      this.OR(this.alternatives(15, () => ({
         IGNORE_AMBIGUITIES: true,
         DEF: [
           { ALT: () => { this.CONSUME(T.Not); this.CONSUME(T.Null, { LABEL: 'notNull' }); } },
@@ -431,12 +445,12 @@ export class RoutineLoadParser extends CstParser {
           { ALT: () => this.CONSUME(T.Key) },
           { ALT: () => this.CONSUME2(T.Name, { LABEL: 'aggregate' }) },
         ],
-      });
+      })));
     });
   });
 
   public defaultValue = this.RULE('defaultValue', () => {
-    this.OR({
+    this.OR(this.alternatives(16, () => ({
       IGNORE_AMBIGUITIES: true,
       DEF: [
         {
@@ -450,7 +464,7 @@ export class RoutineLoadParser extends CstParser {
         },
         { ALT: () => this.SUBRULE(this.unaryExpr) },
       ],
-    });
+    })));
   });
 
   public columnType = this.RULE('columnType', () => {
@@ -482,16 +496,16 @@ export class RoutineLoadParser extends CstParser {
   });
 
   public tableClause = this.RULE('tableClause', () => {
-    this.OR([
+    this.OR(this.alternatives(17, () => [
       { ALT: () => { this.CONSUME(T.Engine); this.CONSUME(T.Equals); this.CONSUME(T.Name, { LABEL: 'engine' }); } },
       {
         ALT: () => {
-          this.OR2([
+          this.OR2(this.alternatives(102, () => [
             { ALT: () => this.CONSUME(T.Primary, { LABEL: 'keyType' }) },
             { ALT: () => this.CONSUME(T.Duplicate, { LABEL: 'keyType' }) },
             { ALT: () => this.CONSUME(T.Unique, { LABEL: 'keyType' }) },
             { ALT: () => this.CONSUME(T.Aggregate, { LABEL: 'keyType' }) },
-          ]);
+          ]));
           this.CONSUME(T.Key);
           this.SUBRULE(this.nameList, { LABEL: 'keyColumns' });
         },
@@ -502,17 +516,17 @@ export class RoutineLoadParser extends CstParser {
         ALT: () => {
           this.CONSUME(T.Distributed);
           this.CONSUME(T.By);
-          this.OR3([
+          this.OR3(this.alternatives(103, () => [
             { ALT: () => { this.CONSUME(T.Hash); this.SUBRULE2(this.nameList, { LABEL: 'hashColumns' }); } },
             { ALT: () => this.CONSUME(T.Random) },
-          ]);
+          ]));
           this.OPTION(() => { this.CONSUME(T.Buckets); this.CONSUME(T.NumberLiteral, { LABEL: 'buckets' }); });
         },
       },
       { ALT: () => { this.CONSUME(T.Order); this.CONSUME2(T.By); this.SUBRULE3(this.nameList, { LABEL: 'orderColumns' }); } },
       { ALT: () => this.SUBRULE(this.tableProperties) },
       { ALT: () => { this.CONSUME(T.Rollup); this.SUBRULE(this.skipGroup); } },
-    ]);
+    ]));
   });
 
   public nameList = this.RULE('nameList', () => {
@@ -524,7 +538,7 @@ export class RoutineLoadParser extends CstParser {
   public partitionBy = this.RULE('partitionBy', () => {
     this.CONSUME(T.Partition);
     this.CONSUME(T.By);
-    this.OR({
+    this.OR(this.alternatives(18, () => ({
       IGNORE_AMBIGUITIES: true,
       DEF: [
         { ALT: () => { this.CONSUME(T.Range, { LABEL: 'kind' }); this.SUBRULE(this.nameList); this.SUBRULE(this.partitionDefinitions); } },
@@ -540,7 +554,7 @@ export class RoutineLoadParser extends CstParser {
           },
         },
       ],
-    });
+    })));
   });
 
   public partitionDefinitions = this.RULE('partitionDefinitions', () => {
@@ -551,13 +565,13 @@ export class RoutineLoadParser extends CstParser {
 
   /** Tokens up to the next `,` or `)` at this depth, parentheses balanced. */
   public skipItem = this.RULE('skipItem', () => {
-    this.MANY(() => this.OR([{ ALT: () => this.CONSUME(T.Skippable) }, { ALT: () => this.SUBRULE(this.skipGroup) }]));
+    this.MANY(() => this.OR(this.alternatives(19, () => [{ ALT: () => this.CONSUME(T.Skippable) }, { ALT: () => this.SUBRULE(this.skipGroup) }])));
   });
 
   public skipGroup = this.RULE('skipGroup', () => {
     this.CONSUME(T.LParen);
     this.MANY(() =>
-      this.OR([{ ALT: () => this.CONSUME(T.Skippable) }, { ALT: () => this.CONSUME(T.Comma) }, { ALT: () => this.SUBRULE(this.skipGroup) }]),
+      this.OR(this.alternatives(20, () => [{ ALT: () => this.CONSUME(T.Skippable) }, { ALT: () => this.CONSUME(T.Comma) }, { ALT: () => this.SUBRULE(this.skipGroup) }])),
     );
     this.CONSUME(T.RParen);
   });
@@ -574,7 +588,7 @@ export class RoutineLoadParser extends CstParser {
   public expression = this.RULE('expression', () => {
     this.SUBRULE(this.andExpr);
     this.MANY(() => {
-      this.OR([{ ALT: () => this.CONSUME(T.Or, { LABEL: 'op' }) }, { ALT: () => this.CONSUME(T.PipePipe, { LABEL: 'op' }) }]);
+      this.OR(this.alternatives(21, () => [{ ALT: () => this.CONSUME(T.Or, { LABEL: 'op' }) }, { ALT: () => this.CONSUME(T.PipePipe, { LABEL: 'op' }) }]));
       this.SUBRULE2(this.andExpr);
     });
   });
@@ -582,21 +596,21 @@ export class RoutineLoadParser extends CstParser {
   public andExpr = this.RULE('andExpr', () => {
     this.SUBRULE(this.notExpr);
     this.MANY(() => {
-      this.OR([{ ALT: () => this.CONSUME(T.And, { LABEL: 'op' }) }, { ALT: () => this.CONSUME(T.AmpAmp, { LABEL: 'op' }) }]);
+      this.OR(this.alternatives(22, () => [{ ALT: () => this.CONSUME(T.And, { LABEL: 'op' }) }, { ALT: () => this.CONSUME(T.AmpAmp, { LABEL: 'op' }) }]));
       this.SUBRULE2(this.notExpr);
     });
   });
 
   public notExpr = this.RULE('notExpr', () => {
-    this.OR([
+    this.OR(this.alternatives(23, () => [
       {
         ALT: () => {
-          this.OR2([{ ALT: () => this.CONSUME(T.Not, { LABEL: 'op' }) }, { ALT: () => this.CONSUME(T.Bang, { LABEL: 'op' }) }]);
+          this.OR2(this.alternatives(104, () => [{ ALT: () => this.CONSUME(T.Not, { LABEL: 'op' }) }, { ALT: () => this.CONSUME(T.Bang, { LABEL: 'op' }) }]));
           this.SUBRULE(this.notExpr);
         },
       },
       { ALT: () => this.SUBRULE(this.predicate) },
-    ]);
+    ]));
   });
 
   public predicate = this.RULE('predicate', () => {
@@ -605,10 +619,10 @@ export class RoutineLoadParser extends CstParser {
   });
 
   public predicateTail = this.RULE('predicateTail', () => {
-    this.OR([
+    this.OR(this.alternatives(24, () => [
       {
         ALT: () => {
-          this.OR2([
+          this.OR2(this.alternatives(105, () => [
             { ALT: () => this.CONSUME(T.Equals, { LABEL: 'op' }) },
             { ALT: () => this.CONSUME(T.NotEquals, { LABEL: 'op' }) },
             { ALT: () => this.CONSUME(T.NotEqualsAngle, { LABEL: 'op' }) },
@@ -617,7 +631,7 @@ export class RoutineLoadParser extends CstParser {
             { ALT: () => this.CONSUME(T.Greater, { LABEL: 'op' }) },
             { ALT: () => this.CONSUME(T.GreaterOrEqual, { LABEL: 'op' }) },
             { ALT: () => this.CONSUME(T.NullSafeEquals, { LABEL: 'op' }) },
-          ]);
+          ]));
           this.SUBRULE(this.additive, { LABEL: 'right' });
         },
       },
@@ -631,7 +645,7 @@ export class RoutineLoadParser extends CstParser {
       {
         ALT: () => {
           this.OPTION2(() => this.CONSUME2(T.Not));
-          this.OR3([
+          this.OR3(this.alternatives(107, () => [
             {
               ALT: () => {
                 this.CONSUME(T.In);
@@ -654,20 +668,20 @@ export class RoutineLoadParser extends CstParser {
             },
             {
               ALT: () => {
-                this.OR4([{ ALT: () => this.CONSUME(T.Like, { LABEL: 'likeOp' }) }, { ALT: () => this.CONSUME(T.Regexp, { LABEL: 'likeOp' }) }, { ALT: () => this.CONSUME(T.Rlike, { LABEL: 'likeOp' }) }]);
+                this.OR4(this.alternatives(106, () => [{ ALT: () => this.CONSUME(T.Like, { LABEL: 'likeOp' }) }, { ALT: () => this.CONSUME(T.Regexp, { LABEL: 'likeOp' }) }, { ALT: () => this.CONSUME(T.Rlike, { LABEL: 'likeOp' }) }]));
                 this.SUBRULE4(this.additive, { LABEL: 'pattern' });
               },
             },
-          ]);
+          ]));
         },
       },
-    ]);
+    ]));
   });
 
   public additive = this.RULE('additive', () => {
     this.SUBRULE(this.multiplicative);
     this.MANY(() => {
-      this.OR([{ ALT: () => this.CONSUME(T.Plus, { LABEL: 'op' }) }, { ALT: () => this.CONSUME(T.Minus, { LABEL: 'op' }) }]);
+      this.OR(this.alternatives(25, () => [{ ALT: () => this.CONSUME(T.Plus, { LABEL: 'op' }) }, { ALT: () => this.CONSUME(T.Minus, { LABEL: 'op' }) }]));
       this.SUBRULE2(this.multiplicative);
     });
   });
@@ -675,31 +689,31 @@ export class RoutineLoadParser extends CstParser {
   public multiplicative = this.RULE('multiplicative', () => {
     this.SUBRULE(this.unaryExpr);
     this.MANY(() => {
-      this.OR([
+      this.OR(this.alternatives(26, () => [
         { ALT: () => this.CONSUME(T.Star, { LABEL: 'op' }) },
         { ALT: () => this.CONSUME(T.Slash, { LABEL: 'op' }) },
         { ALT: () => this.CONSUME(T.Percent, { LABEL: 'op' }) },
         { ALT: () => this.CONSUME(T.Div, { LABEL: 'op' }) },
         { ALT: () => this.CONSUME(T.Mod, { LABEL: 'op' }) },
-      ]);
+      ]));
       this.SUBRULE2(this.unaryExpr);
     });
   });
 
   public unaryExpr = this.RULE('unaryExpr', () => {
-    this.OR([
+    this.OR(this.alternatives(27, () => [
       {
         ALT: () => {
-          this.OR2([{ ALT: () => this.CONSUME(T.Minus, { LABEL: 'op' }) }, { ALT: () => this.CONSUME(T.Plus, { LABEL: 'op' }) }, { ALT: () => this.CONSUME(T.Tilde, { LABEL: 'op' }) }]);
+          this.OR2(this.alternatives(108, () => [{ ALT: () => this.CONSUME(T.Minus, { LABEL: 'op' }) }, { ALT: () => this.CONSUME(T.Plus, { LABEL: 'op' }) }, { ALT: () => this.CONSUME(T.Tilde, { LABEL: 'op' }) }]));
           this.SUBRULE(this.unaryExpr);
         },
       },
       { ALT: () => this.SUBRULE(this.primary) },
-    ]);
+    ]));
   });
 
   public primary = this.RULE('primary', () => {
-    this.OR([
+    this.OR(this.alternatives(28, () => [
       { ALT: () => this.CONSUME(T.NumberLiteral, { LABEL: 'literal' }) },
       { ALT: () => this.CONSUME(T.StringLiteral, { LABEL: 'literal' }) },
       { ALT: () => this.CONSUME(T.Null, { LABEL: 'literal' }) },
@@ -710,7 +724,7 @@ export class RoutineLoadParser extends CstParser {
       { ALT: () => this.SUBRULE(this.intervalExpr) },
       { ALT: () => this.SUBRULE(this.nameExpr) },
       { ALT: () => { this.CONSUME(T.LParen); this.SUBRULE(this.expression); this.CONSUME(T.RParen); } },
-    ]);
+    ]));
   });
 
   /** A column reference `[t.]col`, or a function call `name(args)`. */
@@ -726,7 +740,7 @@ export class RoutineLoadParser extends CstParser {
   public callArgs = this.RULE('callArgs', () => {
     this.CONSUME(T.LParen);
     this.OPTION(() => {
-      this.OR([
+      this.OR(this.alternatives(29, () => [
         { ALT: () => this.CONSUME(T.Star) },
         {
           ALT: () => {
@@ -738,7 +752,7 @@ export class RoutineLoadParser extends CstParser {
             });
           },
         },
-      ]);
+      ]));
     });
     this.CONSUME(T.RParen);
   });

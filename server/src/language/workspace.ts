@@ -53,10 +53,19 @@ export function contributionOf(uri: string, result: ParseResult): DocumentContri
 
 export class WorkspaceIndex {
   private readonly documents = new Map<string, DocumentContribution>();
+  /** Jobs by `db\0name`, rebuilt lazily after a document changes. */
+  private jobsByName: Map<string, JobInfo[]> | undefined;
+  private tablesByName: Map<string, TableInfo[]> | undefined;
 
   /** Replace a document's contribution (parse it first, or pass the text). */
   update(uri: string, result: ParseResult): void {
     this.documents.set(uri, contributionOf(uri, result));
+    this.invalidate();
+  }
+
+  private invalidate(): void {
+    this.jobsByName = undefined;
+    this.tablesByName = undefined;
   }
 
   /** A copy of this index with one document replaced: analysis of an unsaved or unindexed document. */
@@ -69,6 +78,7 @@ export class WorkspaceIndex {
 
   remove(uri: string): void {
     this.documents.delete(uri);
+    this.invalidate();
   }
 
   has(uri: string): boolean {
@@ -107,11 +117,32 @@ export class WorkspaceIndex {
   }
 
   findTable(db: string | undefined, name: string): TableInfo | undefined {
-    const candidates = this.tables(db).filter((t) => t.name === name);
+    if (!this.tablesByName) {
+      this.tablesByName = new Map();
+      for (const t of this.tables()) {
+        const list = this.tablesByName.get(t.name) ?? [];
+        list.push(t);
+        this.tablesByName.set(t.name, list);
+      }
+    }
+    const candidates = (this.tablesByName.get(name) ?? []).filter((t) => db === undefined || t.db === undefined || t.db === db);
     return candidates.find((t) => t.db === db) ?? candidates[0];
   }
 
   jobs(db?: string, name?: string): JobInfo[] {
+    if (name !== undefined) {
+      if (!this.jobsByName) {
+        this.jobsByName = new Map();
+        for (const j of this.jobs()) {
+          const key = `${j.db ?? ''}\0${j.name}`;
+          const list = this.jobsByName.get(key) ?? [];
+          list.push(j);
+          this.jobsByName.set(key, list);
+        }
+      }
+      if (db !== undefined) return this.jobsByName.get(`${db}\0${name}`) ?? [];
+      return this.jobs().filter((j) => j.name === name);
+    }
     const out: JobInfo[] = [];
     for (const d of this.documents.values()) {
       for (const j of d.jobs) if ((db === undefined || j.db === db) && (name === undefined || j.name === name)) out.push(j);
