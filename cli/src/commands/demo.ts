@@ -184,7 +184,10 @@ const command: Command = {
       } finally {
         await admin.disconnect();
       }
-      const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner, allowAutoTopicCreation: false });
+      // Idempotent: a retried send (a new topic's leaders settling) must not write a row twice.
+      const producer = kafka.producer({
+        createPartitioner: Partitioners.DefaultPartitioner, allowAutoTopicCreation: false, idempotent: true, maxInFlightRequests: 1,
+      });
       await step(producer.connect());
       try {
         // Keyed by order id, like orders usually are: rows of one order stay in one partition, in order.
