@@ -2,6 +2,12 @@
 // The scheduler and tasks speak only these interfaces; engine/src/kafka/ implements the source
 // on kafkajs and engine/src/streamload/ implements the client on undici.
 
+/**
+ * Where the adapters write diagnostics (kafkajs' own log lines, retries, ignored settings).
+ * Messages never contain passwords, keys or Authorization headers.
+ */
+export type PortLog = (level: 'debug' | 'info' | 'warn' | 'error', message: string) => void;
+
 /** Offsets are 64-bit; they travel as bigint inside the engine and as decimal strings on disk. */
 export type Offset = bigint;
 

@@ -1,0 +1,441 @@
+// KafkaSource on kafkajs: exact offset ranges per partition, the way StarRocks' BE reads with librdkafka assign().
+//
+// kafkajs' consumer has no manual assign(): it joins a group (seconds per join), fetches in the background and
+// may reset out-of-range offsets on its own. The engine's store is the truth, so this source joins no group:
+// it sends Fetch requests itself, through kafkajs' Cluster/Broker layer (the one its consumer is built on), from
+// exactly the requested offsets. One long-lived Cluster per source keeps the broker connections and metadata
+// across tasks, so a read costs one round trip per fetch and nothing else. Kafka group commits are cosmetic.
+import Cluster from 'kafkajs/src/cluster';
+import type { FetchPartitionResponse, InternalBroker, InternalLogger } from 'kafkajs/src/cluster';
+import { createLogger } from 'kafkajs/src/loggers';
+import defaultSocketFactory from 'kafkajs/src/network/socketFactory';
+import filterAbortedMessages from 'kafkajs/src/consumer/filterAbortedMessages';
+import { logLevel, type logCreator } from 'kafkajs';
+import {
+  SourceError,
+  type KafkaSource,
+  type KafkaSourceConfig,
+  type Offset,
+  type PartitionBatch,
+  type PartitionWatermarks,
+  type PortLog,
+  type ReadLimits,
+} from '../ports';
+import { kafkaClientOptions, type KafkaClientOptions } from './options';
+import { toSourceError } from './errors';
+
+const EARLIEST = '-2';
+const LATEST = '-1';
+/** The largest record batch we are prepared to ask for when a partition seems stuck (see readPartition). */
+const ESCALATED_BYTES = 64 * 1024 * 1024;
+const MAX_CONSECUTIVE_FAILURES = 3;
+
+export interface KafkajsSource extends KafkaSource {
+  /** `property.*` settings that have no effect, with the reason (no values): the engine shows them as warnings. */
+  readonly ignored: ReadonlyArray<{ key: string; reason: string }>;
+  /** The consumer group used for the cosmetic commits. */
+  readonly groupId: string;
+}
+
+interface PartitionState {
+  partition: number;
+  from: Offset;
+  next: Offset;
+  until?: Offset;
+  values: Buffer[];
+  lastTimestampMs?: number;
+  done: boolean;
+  /** The last fetch returned nothing below the end: confirm with a large, single-partition fetch before skipping. */
+  escalate: boolean;
+}
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/** Routes kafkajs' log lines into the engine's log: connection noise at debug, the rest at warn, each line at most once a minute. */
+function kafkajsLogCreator(log: PortLog): logCreator {
+  const lastSeen = new Map<string, number>();
+  return () => ({ namespace, level, log: entry }) => {
+    const message = String(entry.message ?? '');
+    const broker = typeof entry.broker === 'string' ? ` (broker ${entry.broker})` : '';
+    const detail = typeof entry.error === 'string' && !message.includes(entry.error) ? `: ${entry.error}` : '';
+    const line = `kafka ${namespace ? namespace + ': ' : ''}${message}${broker}${detail}`;
+    const now = Date.now();
+    const seen = lastSeen.get(line);
+    if (seen !== undefined && now - seen < 60000) return;
+    if (lastSeen.size > 500) lastSeen.clear();
+    lastSeen.set(line, now);
+    const noisy = /connect|closed|timeout|seed broker|reconnect|ECONNREFUSED|ENOTFOUND|retry/i.test(line);
+    log(level <= logLevel.WARN && !noisy ? 'warn' : 'debug', line);
+  };
+}
+
+export function createKafkaSource(config: KafkaSourceConfig, log: PortLog = () => {}): KafkajsSource {
+  let options: KafkaClientOptions | undefined;
+  let configError: SourceError | undefined;
+  try {
+    options = kafkaClientOptions(config.brokers, config.clientProperties);
+  } catch (e) {
+    configError = e instanceof SourceError ? e : new SourceError('configuration', String((e as Error).message ?? e));
+  }
+  const topic = config.topic;
+  const brokers = options?.client.brokers ?? config.brokers;
+  const groupId = options?.groupId ?? config.groupId;
+  const protocol = (config.clientProperties['security.protocol'] ?? 'plaintext').toLowerCase();
+  const isolationLevel = options?.isolationLevel === 'read_uncommitted' ? 0 : 1;
+  for (const { key, reason } of options?.ignored ?? []) log('debug', `Kafka setting property.${key} ${reason}; ignored.`);
+
+  let cluster: Cluster | undefined;
+  let closed = false;
+  let commitWarned = false;
+  const ctx = (action: string) => ({ brokers, topic, action, protocol });
+
+  function getCluster(): Cluster {
+    if (configError) throw configError;
+    if (closed) throw new SourceError('transient', `The Kafka source for topic "${topic}" is closed.`);
+    if (!cluster) {
+      const o = options as KafkaClientOptions;
+      const logger: InternalLogger = createLogger({ level: logLevel.WARN, logCreator: kafkajsLogCreator(log) });
+      cluster = new Cluster({
+        logger,
+        socketFactory: defaultSocketFactory(),
+        brokers: o.client.brokers,
+        ssl: o.client.ssl,
+        sasl: o.client.sasl,
+        clientId: o.client.clientId ?? config.clientId,
+        connectionTimeout: o.client.connectionTimeout,
+        authenticationTimeout: o.client.authenticationTimeout,
+        requestTimeout: o.client.requestTimeout,
+        enforceRequestTimeout: true,
+        metadataMaxAge: o.client.metadataMaxAge,
+        // Bounded, so an unreachable broker fails within seconds; the engine retries on its own schedule.
+        retry: { retries: 2, initialRetryTime: 200, maxRetryTime: 1000 },
+        // Reading metadata of a missing topic must not create it.
+        allowAutoTopicCreation: false,
+        isolationLevel,
+      });
+    }
+    return cluster;
+  }
+
+  /** A connected cluster with metadata for the topic. */
+  async function ready(action: string): Promise<Cluster> {
+    const c = getCluster();
+    try {
+      if (!c.isConnected()) await c.connect();
+      await c.addTargetTopic(topic);
+      await c.refreshMetadataIfNecessary();
+    } catch (e) {
+      throw toSourceError(e, ctx(action));
+    }
+    return c;
+  }
+
+  /** Leaders of the partitions; a partition the topic does not have is an error (after one metadata refresh). */
+  async function leaders(c: Cluster, partitions: number[]): Promise<Array<[string, number[]]>> {
+    let byLeader = c.findLeaderForPartitions(topic, partitions);
+    const found = () => new Set(Object.values(byLeader).flat());
+    if (partitions.some((p) => !found().has(p))) {
+      await c.refreshMetadata();
+      byLeader = c.findLeaderForPartitions(topic, partitions);
+      const missing = partitions.filter((p) => !found().has(p));
+      if (missing.length > 0) {
+        const count = c.findTopicPartitionMetadata(topic).length;
+        throw new SourceError(
+          'unknownTopic',
+          `Partition ${missing.join(', ')} does not exist in topic "${topic}" (it has ${count} partition${count === 1 ? '' : 's'}, 0-${count - 1}). Check kafka_partitions.`,
+          missing[0],
+        );
+      }
+    }
+    return Object.entries(byLeader);
+  }
+
+  /** Runs `fn`, refreshing metadata and retrying a few times on leader moves and dropped connections. */
+  async function withRetry<T>(action: string, fn: (c: Cluster) => Promise<T>): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      const c = await ready(action);
+      try {
+        return await fn(c);
+      } catch (e) {
+        if (e instanceof SourceError || attempt >= MAX_CONSECUTIVE_FAILURES || !retriable(e)) throw toSourceError(e, ctx(action));
+        log('debug', `Kafka ${action}: ${(e as Error).message}; retrying.`);
+        await c.refreshMetadata().catch(() => undefined);
+        await sleep(100 * attempt);
+      }
+    }
+  }
+
+  async function listOffsets(partitions: number[], timestamp: string, action: string): Promise<Map<number, Offset>> {
+    return withRetry(action, async (c) => {
+      const out = new Map<number, Offset>();
+      await Promise.all(
+        (await leaders(c, partitions)).map(async ([nodeId, parts]) => {
+          const broker = await c.findBroker({ nodeId });
+          const { responses } = await broker.listOffsets({
+            replicaId: -1,
+            isolationLevel,
+            topics: [{ topic, partitions: parts.map((partition) => ({ partition, timestamp })) }],
+          });
+          for (const r of responses) for (const p of r.partitions) out.set(p.partition, BigInt(p.offset));
+        }),
+      );
+      return out;
+    });
+  }
+
+  async function watermarks(partitions: number[]): Promise<Map<number, PartitionWatermarks>> {
+    const what = `reading the offsets of topic "${topic}"`;
+    const [low, high] = await Promise.all([listOffsets(partitions, EARLIEST, what), listOffsets(partitions, LATEST, what)]);
+    const out = new Map<number, PartitionWatermarks>();
+    for (const p of partitions) out.set(p, { low: low.get(p) ?? 0n, high: high.get(p) ?? 0n });
+    return out;
+  }
+
+  async function outOfRange(partition: number, offset: Offset): Promise<SourceError> {
+    let wm: PartitionWatermarks | undefined;
+    try {
+      wm = (await watermarks([partition])).get(partition);
+    } catch {
+      // keep the plain message below
+    }
+    const fix = 'You can modify kafka_offsets by ALTER ROUTINE LOAD, then RESUME the job.';
+    if (wm && offset < wm.low) {
+      return new SourceError(
+        'offsetOutOfRange',
+        `Kafka has no data in partition ${partition} of topic "${topic}" at offset ${offset}: the earliest offset is ${wm.low} (older messages were deleted by retention). ${fix}`,
+        partition,
+      );
+    }
+    if (wm && offset > wm.high) {
+      return new SourceError(
+        'offsetOutOfRange',
+        `Offset ${offset} of partition ${partition} of topic "${topic}" is beyond its end: the latest offset is ${wm.high} (was the topic recreated?). ${fix}`,
+        partition,
+      );
+    }
+    return new SourceError('offsetOutOfRange', `Kafka says offset ${offset} of partition ${partition} of topic "${topic}" is out of range. ${fix}`, partition);
+  }
+
+  async function fetchFrom(
+    broker: InternalBroker,
+    states: PartitionState[],
+    maxWaitMs: number,
+    single: boolean,
+  ): Promise<FetchPartitionResponse[]> {
+    const o = options as KafkaClientOptions;
+    const { responses } = await broker.fetch({
+      replicaId: -1,
+      isolationLevel,
+      maxWaitTime: maxWaitMs,
+      minBytes: 1,
+      maxBytes: single ? Math.max(o.fetch.maxBytes, ESCALATED_BYTES) : o.fetch.maxBytes,
+      topics: [
+        {
+          topic,
+          partitions: states.map((s) => ({ partition: s.partition, fetchOffset: s.next.toString(), maxBytes: single ? ESCALATED_BYTES : o.fetch.maxBytesPerPartition })),
+        },
+      ],
+    });
+    return responses.filter((r) => r.topicName === topic).flatMap((r) => r.partitions);
+  }
+
+  async function read(start: Map<number, Offset>, limits: ReadLimits): Promise<PartitionBatch[]> {
+    if (configError) throw configError;
+    const o = options as KafkaClientOptions;
+    const states: PartitionState[] = [...start.entries()]
+      .sort(([a], [b]) => a - b)
+      .map(([partition, from]) => {
+        if (from < 0n) throw new SourceError('configuration', `Start offset ${from} of partition ${partition} is not a real offset: resolve OFFSET_BEGINNING/OFFSET_END first.`, partition);
+        const until = limits.untilOffsets?.get(partition);
+        return { partition, from, next: from, until, values: [], done: until !== undefined && until <= from, escalate: false };
+      });
+    const byPartition = new Map(states.map((s) => [s.partition, s]));
+    const what = `reading topic "${topic}"`;
+    let bytes = 0;
+    let full = false;
+    let failures = 0;
+
+    const consume = (s: PartitionState, r: FetchPartitionResponse) => {
+      const before = s.next;
+      const hw = BigInt(r.highWatermark);
+      const lso = r.lastStableOffset !== undefined ? BigInt(r.lastStableOffset) : -1n;
+      const bound = isolationLevel === 1 && lso >= 0n ? lso : hw; // the end this isolation level can see
+      const records = r.messages;
+      const kept = isolationLevel === 1 && r.abortedTransactions?.length ? new Set(filterAbortedMessages({ messages: records, abortedTransactions: r.abortedTransactions })) : undefined;
+      let stopped = false;
+      for (const m of records) {
+        const offset = BigInt(m.offset);
+        if (offset < s.next) continue; // the head of a compressed batch that starts before the fetch offset
+        if (s.until !== undefined && offset >= s.until) {
+          stopped = true; // fetches return whole batches: trim what lies past the range
+          break;
+        }
+        if (m.isControlRecord || (kept && !kept.has(m))) {
+          s.next = offset + 1n; // transaction markers and aborted records take offsets but carry no data
+          continue;
+        }
+        if (m.value) {
+          if (bytes > 0 && bytes + m.value.length > limits.maxBytes) {
+            full = true;
+            stopped = true;
+            break;
+          }
+          s.values.push(m.value);
+          bytes += m.value.length;
+        }
+        s.next = offset + 1n;
+        const ts = Number(m.timestamp);
+        if (Number.isFinite(ts)) s.lastTimestampMs = ts;
+      }
+      if (!stopped && records.length > 0) {
+        // Compaction can remove a batch's last records; its header still says where it ends.
+        const ctxb = records[records.length - 1].batchContext;
+        let end = BigInt(ctxb.firstOffset) + BigInt(ctxb.lastOffsetDelta) + 1n;
+        if (s.until !== undefined && end > s.until) end = s.until;
+        if (end > s.next) s.next = end;
+      }
+      if (s.until !== undefined && stopped && !full) s.next = s.until;
+      const end = s.until !== undefined && s.until < bound ? s.until : bound;
+      if (!stopped && s.next === before && s.next < end) {
+        // Kafka answers with data whenever there is some in [next, end); an empty answer below the end is either a
+        // gap (compacted or deleted offsets) or a batch that did not fit. Ask once more with room for any batch.
+        if (s.escalate) {
+          log('debug', `Kafka partition ${s.partition} of "${topic}": no records between ${s.next} and ${end}; skipping the gap.`);
+          s.next = end;
+          s.escalate = false;
+        } else {
+          s.escalate = true;
+        }
+      } else {
+        s.escalate = false;
+      }
+      if (full) return;
+      if (s.until !== undefined ? s.next >= s.until : s.next >= bound) s.done = true; // range end, or EOF
+    };
+
+    await ready(what);
+    for (;;) {
+      const active = states.filter((s) => !s.done);
+      if (active.length === 0 || full) break;
+      const remaining = limits.deadlineMs - Date.now();
+      if (remaining <= 0 || limits.signal?.aborted) break;
+      const wait = Math.max(0, Math.min(o.fetch.maxWaitMs, remaining));
+      let results: Array<PromiseSettledResult<FetchPartitionResponse[]>>;
+      try {
+        const c = await ready(what);
+        const groups: Array<{ nodeId: string; states: PartitionState[]; single: boolean }> = [];
+        for (const [nodeId, parts] of await leaders(c, active.map((s) => s.partition))) {
+          const ps = parts.map((p) => byPartition.get(p) as PartitionState);
+          const normal = ps.filter((s) => !s.escalate);
+          if (normal.length > 0) groups.push({ nodeId, states: normal, single: false });
+          for (const s of ps.filter((x) => x.escalate)) groups.push({ nodeId, states: [s], single: true });
+        }
+        results = await Promise.allSettled(
+          groups.map(async (g) => fetchFrom(await c.findBroker({ nodeId: g.nodeId }), g.states, g.single ? 0 : wait, g.single)),
+        );
+      } catch (e) {
+        results = [{ status: 'rejected', reason: e }];
+      }
+      let failure: unknown;
+      for (const r of results) {
+        if (r.status === 'rejected') {
+          failure ??= r.reason;
+          continue;
+        }
+        for (const pr of [...r.value].sort((a, b) => a.partition - b.partition)) {
+          const s = byPartition.get(pr.partition);
+          if (s && !s.done && !full) consume(s, pr);
+        }
+      }
+      if (failure === undefined) {
+        failures = 0;
+        continue;
+      }
+      const e = failure as { name?: string; partition?: number };
+      if (e.name === 'KafkaJSOffsetOutOfRange') {
+        const s = e.partition !== undefined ? byPartition.get(e.partition) : undefined;
+        if (s) throw await outOfRange(s.partition, s.next);
+        throw new SourceError('offsetOutOfRange', `Kafka says an offset of topic "${topic}" is out of range. You can modify kafka_offsets by ALTER ROUTINE LOAD, then RESUME the job.`);
+      }
+      if (failure instanceof SourceError || ++failures >= MAX_CONSECUTIVE_FAILURES || !retriable(failure)) throw toSourceError(failure, ctx(what));
+      log('debug', `Kafka fetch from "${topic}" failed (${(failure as Error).message}); retrying.`);
+      await cluster?.refreshMetadata().catch(() => undefined);
+      await sleep(100 * failures);
+    }
+
+    return states.map((s) => {
+      const batch: PartitionBatch = { partition: s.partition, from: s.from, lastOffset: s.next - 1n, values: s.values };
+      if (s.lastTimestampMs !== undefined) batch.lastTimestampMs = s.lastTimestampMs;
+      return batch;
+    });
+  }
+
+  return {
+    ignored: options?.ignored ?? [],
+    groupId,
+
+    async partitions() {
+      return withRetry(`reading the partitions of topic "${topic}"`, async (c) => {
+        await c.refreshMetadata(); // fresh, so new partitions are discovered
+        return c.findTopicPartitionMetadata(topic).map((p) => p.partitionId).sort((a, b) => a - b);
+      });
+    },
+
+    watermarks,
+
+    async offsetsForTimestamp(partitions, timestampMs) {
+      const what = `looking up offsets by time in topic "${topic}"`;
+      const found = await listOffsets(partitions, String(Math.trunc(timestampMs)), what);
+      const missing = partitions.filter((p) => (found.get(p) ?? -1n) < 0n);
+      if (missing.length > 0) {
+        const high = await listOffsets(missing, LATEST, what);
+        for (const p of missing) found.set(p, high.get(p) ?? 0n);
+      }
+      return new Map(partitions.map((p) => [p, found.get(p) as Offset]));
+    },
+
+    read,
+
+    async commit(nextOffsets) {
+      if (nextOffsets.size === 0 || configError || closed) return;
+      try {
+        const c = await ready(`committing offsets of group "${groupId}"`);
+        const coordinator = await c.findGroupCoordinator({ groupId });
+        await coordinator.offsetCommit({
+          groupId,
+          groupGenerationId: -1, // a "simple" commit: no group membership
+          memberId: '',
+          topics: [{ topic, partitions: [...nextOffsets].map(([partition, offset]) => ({ partition, offset: offset.toString() })) }],
+        });
+      } catch (e) {
+        // Only for external monitoring (StarRocks: "just print a warning"); once, then at debug.
+        const message = `Kafka group commit for "${groupId}" failed (only monitoring tools see group offsets): ${toSourceError(e, ctx('committing offsets')).message}`;
+        log(commitWarned ? 'debug' : 'warn', message);
+        commitWarned = true;
+      }
+    },
+
+    async close() {
+      closed = true;
+      const c = cluster;
+      cluster = undefined;
+      if (c) await c.disconnect().catch(() => undefined);
+    },
+  };
+}
+
+function retriable(e: unknown): boolean {
+  const err = e as { name?: string; retriable?: boolean; type?: string };
+  if (err.name === 'KafkaJSOffsetOutOfRange') return false;
+  if (err.type === 'UNKNOWN_TOPIC_OR_PARTITION' || err.type === 'TOPIC_AUTHORIZATION_FAILED') return false;
+  if (err.name === 'KafkaJSSASLAuthenticationError') return false;
+  return (
+    err.retriable === true ||
+    err.name === 'KafkaJSConnectionError' ||
+    err.name === 'KafkaJSConnectionClosedError' ||
+    err.name === 'KafkaJSRequestTimeoutError' ||
+    err.name === 'KafkaJSBrokerNotFound' ||
+    err.name === 'KafkaJSMetadataNotLoaded' ||
+    err.name === 'KafkaJSTopicMetadataNotLoaded'
+  );
+}
