@@ -71,8 +71,8 @@ export class Catalog {
         }
         case 'use':
           if (!this.databases.has(statement.db.name)) throw new DdlError(`Unknown database '${statement.db.name}'`);
+          // Not recorded on its own: a CREATE TABLE that relied on it is recorded with its database.
           currentDb = statement.db.name;
-          applied.push(source);
           break;
         case 'createTable': {
           const db = statement.table.db?.name ?? currentDb;

@@ -48,9 +48,8 @@ export class SandboxCore {
       throw error;
     }
     for (const def of result.tables) this.data.set(`${def.db}\u0000${def.name}`, new TableData(def));
-    const changes = result.applied.filter((s) => !/^use\b/i.test(s));
-    if (changes.length > 0) {
-      this.ddlLog.push(...changes);
+    if (result.applied.length > 0) {
+      this.ddlLog.push(...result.applied);
       this.dir?.writeCatalog(this.ddlLog);
     }
     return { created: result.created };

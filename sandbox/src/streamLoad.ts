@@ -100,7 +100,7 @@ export interface Plan {
   direct: boolean;
 }
 
-export function planLoad(def: TableDef, headers: Headers, format: 'csv' | 'json', nowMs = Date.now()): Plan {
+export function planLoad(def: TableDef, headers: Headers, format: 'csv' | 'json', nowMs = Math.floor(Date.now() / 1000) * 1000): Plan {
   const strict = parseBool(headers['strict_mode'], 'Invalid strict mode format. Must be bool type') ?? false;
   const tzName = headers['timezone']?.trim() || DEFAULT_TIMEZONE;
   const tz: Zone | undefined = zone(tzName);
