@@ -116,7 +116,7 @@ test('after a restart a recorded range is read again exactly and sent with its l
   engine = await r.open();
   try {
     const job = await waitForJob(engine, (j) => j.statistic.loadedRows >= 1 && j.progress['0'] === '5');
-    const replay = r.sr.requests.find((q, i) => i >= 2);
+    const replay = r.sr.requests.find((_q, i) => i >= 2);
     assert.equal(replay?.label, label);
     assert.equal(r.sr.loadedRows().length, 6, 'five rows once and the new row once');
     assert.equal(new Set(r.sr.loadedRows()).size, 6);

@@ -1,0 +1,98 @@
+// Exactly once across kills: the engine runs in a child process that is SIGKILLed at random moments
+// while it loads; restarted on the same state directory, it must end with every key exactly once.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { startWorld, type World } from './harness';
+
+let world: World;
+
+before(async () => {
+  world = await startWorld();
+});
+
+after(async () => {
+  await world?.close();
+});
+
+interface Child {
+  process: ChildProcess;
+  lines: string[];
+  waitFor(check: (line: Record<string, unknown>) => boolean, ms?: number): Promise<void>;
+}
+
+function startChild(stateDir: string, sql?: string): Child {
+  const child = spawn(process.execPath, ['--import', 'tsx', join(__dirname, '../../helpers/engine-child.ts'), stateDir, world.sandbox.feUrl, ...(sql ? [sql] : [])], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, ROUTINE_LOAD_TEST_BE_URL: world.sandbox.beUrl },
+  });
+  const lines: string[] = [];
+  const waiters: { check: (l: Record<string, unknown>) => boolean; resolve: () => void }[] = [];
+  createInterface({ input: child.stdout! }).on('line', (line) => {
+    lines.push(line);
+    let parsed: Record<string, unknown>;
+    try { parsed = JSON.parse(line) as Record<string, unknown>; } catch { return; }
+    for (const w of [...waiters]) if (w.check(parsed)) { waiters.splice(waiters.indexOf(w), 1); w.resolve(); }
+  });
+  child.stderr!.on('data', (d: Buffer) => lines.push(`stderr: ${d.toString()}`));
+  return {
+    process: child,
+    lines,
+    waitFor: (check, ms = 60_000) => new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`child: timed out; last lines:\n${lines.slice(-15).join('\n')}`)), ms);
+      waiters.push({ check, resolve: () => { clearTimeout(timer); resolve(); } });
+      child.once('exit', (code, signal) => { if (signal !== 'SIGKILL') reject(new Error(`child exited (${code ?? signal}): ${lines.slice(-10).join('\n')}`)); });
+    }),
+  };
+}
+
+function kill(child: Child): Promise<void> {
+  return new Promise((resolve) => {
+    if (child.process.exitCode !== null || child.process.signalCode !== null) return resolve();
+    child.process.once('exit', () => resolve());
+    child.process.kill('SIGKILL');
+  });
+}
+
+test('SIGKILL the engine during loads, restart it: every row exactly once', { timeout: 600_000 }, async () => {
+  const topic = await world.topic(4);
+  const dir = world.stateDir();
+  const total = 20_000;
+  const kills = 6;
+  const base = 5_000_000;
+  let produced = 0;
+  const produceSome = async (n: number) => {
+    const messages = Array.from({ length: n }, (_, i) => ({ partition: (produced + i) % 4, value: `${base + produced + i},v${produced + i}` }));
+    produced += n;
+    for (let i = 0; i < messages.length; i += 1000) await world.produce(topic, messages.slice(i, i + 1000));
+  };
+  await produceSome(total / 2);
+  const sql = `CREATE ROUTINE LOAD load_test.kill_job ON events COLUMNS TERMINATED BY ","
+PROPERTIES ("desired_concurrent_number" = "2", "max_batch_interval" = "5")
+FROM KAFKA ("kafka_broker_list" = "${world.kafka.bootstrap}", "kafka_topic" = "${topic}", "property.kafka_default_offsets" = "OFFSET_BEGINNING");`;
+  const started = Date.now();
+  let child = startChild(dir, sql);
+  for (let k = 0; k < kills; k++) {
+    // Kill at a random moment after a task began sending (a commit is under way in most cases).
+    await child.waitFor((l) => l.event === 'log' && /task committed|retrying|sending/.test(String(l.message)) || l.event === 'jobChanged' && Number((l.statistic as { loadedRows: number }).loadedRows) > 0);
+    await new Promise((r) => setTimeout(r, Math.floor(Math.random() * 700)));
+    await kill(child);
+    if (k === 2) await produceSome(total / 2);
+    child = startChild(dir);
+  }
+  // Wait (on the sandbox's own count) until every produced row arrived, then let the engine settle.
+  const deadline = Date.now() + 240_000;
+  while (world.count('load_test.events WHERE k >= 5000000') < produced && Date.now() < deadline) {
+    await child.waitFor((l) => l.event === 'jobChanged', 30_000).catch(() => undefined);
+  }
+  const elapsed = Date.now() - started;
+  child.process.kill('SIGTERM');
+  await new Promise((r) => child.process.once('exit', r));
+  const rows = world.sandbox.query('SELECT k FROM load_test.events WHERE k >= 5000000').rows.map((r) => Number(r.k));
+  const unique = new Set(rows);
+  process.stdout.write(`# exactly once: ${produced} produced, ${rows.length} rows, ${unique.size} unique keys, ${kills} SIGKILLs, ${elapsed} ms (${Math.round(rows.length / (elapsed / 1000))} rows/s incl. restarts)\n`);
+  assert.equal(unique.size, produced, 'no row lost');
+  assert.equal(rows.length, produced, 'no row duplicated');
+});

@@ -1,0 +1,138 @@
+// Shared set-up of the engine's integration tests: the real Kafka broker, the sandbox, a producer.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Kafka, logLevel, type Producer } from 'kafkajs';
+import { startKafka, createTopic, uniqueTopic, type KafkaBroker } from '../../helpers/kafka';
+import { startSandbox, type Sandbox } from '../../../sandbox/src/server';
+import { Engine, type EngineOptions } from '../../../engine/src/engine';
+import type { JobSnapshot } from '../../../engine/src/protocol';
+import { beDirectFactory, realAdapterPresent } from './beDirect';
+
+export const SEED_DDL = `CREATE DATABASE IF NOT EXISTS load_test;
+CREATE TABLE load_test.routine_load_tbl_csv (
+\`order_id\` bigint NOT NULL COMMENT "Order ID",
+\`pay_dt\` date NOT NULL COMMENT "Purchase date",
+\`customer_name\` varchar(26) NULL COMMENT "Customer name",
+\`nationality\` varchar(26) NULL COMMENT "Country",
+\`price\` double NULL COMMENT "Payment amount"
+)
+ENGINE = OLAP
+PRIMARY KEY (order_id, pay_dt)
+DISTRIBUTED BY HASH(\`order_id\`) BUCKETS 5;
+CREATE TABLE load_test.routine_load_tbl_csv_dup (
+\`order_id\` bigint NOT NULL,
+\`pay_dt\` date NOT NULL,
+\`customer_name\` varchar(26) NULL,
+\`nationality\` varchar(26) NULL,
+\`price\` double NULL
+)
+ENGINE = OLAP
+DUPLICATE KEY (order_id, pay_dt)
+DISTRIBUTED BY HASH(\`order_id\`) BUCKETS 5;
+CREATE TABLE load_test.example_tbl (
+\`commodity_id\` varchar(26) NULL,
+\`customer_name\` varchar(26) NULL,
+\`country\` varchar(26) NULL,
+\`pay_time\` bigint NULL,
+\`price\` double NULL,
+\`pay_dt\` date NULL
+)
+ENGINE = OLAP
+DUPLICATE KEY (commodity_id)
+DISTRIBUTED BY HASH(\`commodity_id\`) BUCKETS 5;
+CREATE TABLE load_test.events (
+\`k\` bigint NOT NULL,
+\`v\` varchar(64) NULL
+)
+ENGINE = OLAP
+DUPLICATE KEY (k)
+DISTRIBUTED BY HASH(\`k\`) BUCKETS 3;
+`;
+
+export const SEED_ROWS = [
+  '2020050802,2020-05-08,Johann Georg Faust,Deutschland,male,895',
+  '2020050802,2020-05-08,Julien Sorel,France,male,893',
+  '2020050803,2020-05-08,Dorian Grey,UK,male,1262',
+  '2020051001,2020-05-10,Tess Durbeyfield,US,female,986',
+  '2020051101,2020-05-11,Edogawa Conan,japan,male,8924',
+];
+
+export interface World {
+  kafka: KafkaBroker;
+  sandbox: Sandbox;
+  producer: Producer;
+  dirs: string[];
+  engines: Engine[];
+  topic(partitions?: number): Promise<string>;
+  produce(topic: string, messages: { partition?: number; value: string }[]): Promise<void>;
+  stateDir(): string;
+  open(stateDir?: string, extra?: Partial<EngineOptions>): Promise<Engine>;
+  count(table: string): number;
+  close(): Promise<void>;
+}
+
+export async function startWorld(): Promise<World> {
+  const kafka = await startKafka();
+  const sandbox = await startSandbox({ ddl: SEED_DDL });
+  const producer = new Kafka({ clientId: 'engine-it', brokers: [kafka.bootstrap], logLevel: logLevel.ERROR }).producer({ idempotent: true, maxInFlightRequests: 1 });
+  await producer.connect();
+  const world: World = {
+    kafka, sandbox, producer, dirs: [], engines: [],
+    async topic(partitions = 1) {
+      const name = uniqueTopic('engine');
+      await createTopic(kafka.bootstrap, name, partitions);
+      return name;
+    },
+    async produce(topic, messages) {
+      await producer.send({ topic, messages });
+    },
+    stateDir() {
+      const dir = mkdtempSync(join(tmpdir(), 'rl-engine-it-'));
+      world.dirs.push(dir);
+      return dir;
+    },
+    async open(stateDir, extra = {}) {
+      const engine = await Engine.open({
+        stateDir: stateDir ?? world.stateDir(),
+        starrocks: { feUrl: sandbox.feUrl, user: 'root', password: '' },
+        settings: { routine_load_task_consume_second: 1, retry_backoff_initial_millisecond: 100, retry_backoff_max_millisecond: 1000 },
+        ...(realAdapterPresent() ? {} : { streamLoadFactory: beDirectFactory(sandbox.beUrl) }),
+        ...extra,
+      });
+      world.engines.push(engine);
+      return engine;
+    },
+    count(table) {
+      return Number(sandbox.query(`SELECT count(*) FROM ${table}`).rows[0]['count(*)']);
+    },
+    async close() {
+      await Promise.allSettled(world.engines.map((e) => e.close()));
+      await producer.disconnect().catch(() => undefined);
+      await sandbox.stop();
+      await kafka.stop();
+      for (const dir of world.dirs) rmSync(dir, { recursive: true, force: true });
+    },
+  };
+  return world;
+}
+
+/** Resolve with the first snapshot (current or from a jobChanged event) that satisfies `check`. */
+export function waitForJob(engine: Engine, check: (job: JobSnapshot) => boolean, ms = 60_000, what = 'job state'): Promise<JobSnapshot> {
+  return new Promise((resolve, reject) => {
+    const now = engine.jobs().find(check);
+    if (now) return resolve(now);
+    const timer = setTimeout(() => {
+      engine.off('jobChanged', listener);
+      reject(new Error(`timed out waiting for ${what}; jobs: ${JSON.stringify(engine.jobs().map((j) => ({ name: j.name, state: j.state, stat: j.statistic, reason: j.reasonOfStateChanged, other: j.otherMsg })))}`));
+    }, ms);
+    const listener = (job: JobSnapshot) => {
+      if (check(job)) {
+        clearTimeout(timer);
+        engine.off('jobChanged', listener);
+        resolve(job);
+      }
+    };
+    engine.on('jobChanged', listener);
+  });
+}
