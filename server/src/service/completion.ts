@@ -93,7 +93,7 @@ class Completer {
   run(): CompletionItem[] {
     const { ctx } = this;
     const cur = ctx.current;
-    if (cur && cur.kind === 'comment') return [];
+    if (ctx.inComment) return [];
     const enc = ctx.enclosure;
     if (enc && (enc.owner === 'jobProperties' || enc.owner === 'kafkaProperties')) {
       this.propertyList(enc.owner);
@@ -510,7 +510,7 @@ class Completer {
         for (const p of topic.partitions) {
           if (!chosen.has(String(p))) valueItem(String(p), `partition of ${topic.name}`, segment, `0_${String(p).padStart(6, '0')}`, CompletionItemKind.EnumMember);
         }
-        if (topic.partitions.length > 1) valueItem(topic.partitions.join(','), `all ${topic.partitions.length} partitions of ${topic.name}`, undefined, '1');
+        if (topic.partitions.length > 1 && chosen.size === 0) valueItem(topic.partitions.join(','), `all ${topic.partitions.length} partitions of ${topic.name}`, undefined, '1');
         return;
       }
       case 'kafka_offsets': {

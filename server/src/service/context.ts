@@ -34,6 +34,8 @@ export interface CursorContext {
   enclosure?: Enclosure;
   /** Depth-0 clause keyword the cursor follows: ON, FOR, WHERE, FROM, … */
   clause?: string;
+  /** The cursor is inside a comment. */
+  inComment: boolean;
 }
 
 export function statementHead(tokens: readonly Token[]): StatementHead {
@@ -52,7 +54,9 @@ const CLAUSE_WORDS = new Set(['ON', 'FOR', 'WHERE', 'FROM', 'PROPERTIES', 'COLUM
 
 /** The cursor context at `offset` in the statement text[start, end). */
 export function cursorContext(text: string, start: number, end: number, offset: number): CursorContext {
-  const tokens = scan(text, start, Math.max(end, offset));
+  const all = scan(text, start, Math.max(end, offset), true);
+  const inComment = all.some((t) => t.kind === 'comment' && t.start < offset && (offset < t.end || (offset === t.end && !t.text.startsWith('/*'))));
+  const tokens = all.filter((t) => t.kind !== 'comment');
   let current: Token | undefined;
   let cut = tokens.length;
   for (let i = 0; i < tokens.length; i++) {
@@ -75,7 +79,7 @@ export function cursorContext(text: string, start: number, end: number, offset: 
   }
   const before = tokens.slice(0, cut);
   const head = statementHead(current && before.length === 0 ? [current] : before.length ? tokens : []);
-  return { head, tokens, before, current, enclosure: enclosureOf(before, head), clause: clauseOf(before) };
+  return { head, tokens, before, current, enclosure: enclosureOf(before, head), clause: clauseOf(before), inComment };
 }
 
 function enclosureOf(before: readonly Token[], head: StatementHead): Enclosure | undefined {

@@ -66,7 +66,9 @@ export function formatStatement(text: string, start: number, end: number, indent
   const head = tokens.slice(0, 3).map(upper);
   const isJob = head[1] === 'ROUTINE' && (head[0] === 'CREATE' || head[0] === 'ALTER');
   const words = new Map<Token, string>();
-  for (let i = 0; i < tokens.length; i++) words.set(tokens[i], keywordCase(tokens, i, isJob));
+  // The statement's head runs up to its first LOAD: `CREATE ROUTINE LOAD load` keeps the job's name.
+  const headEnd = tokens.slice(0, 4).findIndex((x) => upper(x) === 'LOAD');
+  for (let i = 0; i < tokens.length; i++) words.set(tokens[i], keywordCase(tokens, i, isJob, headEnd));
 
   for (let i = 0; i < tokens.length; i++) {
     const t = tokens[i];
@@ -86,7 +88,7 @@ export function formatStatement(text: string, start: number, end: number, indent
     }
     if (t.text === '(') {
       const owner = upper(prev);
-      const prevIndex = prev ? tokens.indexOf(prev) : -1;
+      const prevIndex = prev ? tokens.lastIndexOf(prev, i) : -1;
       const beforeOwner = prevIndex >= 0 ? previousCode(tokens, prevIndex) : undefined;
       const isList = isJob && depth === 0 && (owner === 'PROPERTIES' || upper(beforeOwner) === 'FROM');
       const call = prev !== undefined && prev.kind === 'word' && !NOT_CALLS.has(owner) && !RESERVED.has(owner) && !isJobHeadWord(tokens, prev);
@@ -120,7 +122,7 @@ export function formatStatement(text: string, start: number, end: number, indent
 }
 
 function isJobHeadWord(tokens: Token[], t: Token): boolean {
-  return tokens.indexOf(t) < 3;
+  return tokens.slice(0, 3).includes(t);
 }
 
 /** COLUMNS / ROWS / WHERE / PARTITION / TEMPORARY / PROPERTIES / FROM where they start a clause. */
@@ -149,12 +151,12 @@ function previousCode(tokens: Token[], i: number): Token | undefined {
 }
 
 /** The word as printed: keywords upper-cased where they are keywords, names untouched. */
-function keywordCase(tokens: Token[], i: number, isJob: boolean): string {
+function keywordCase(tokens: Token[], i: number, isJob: boolean, headEnd: number): string {
   const t = tokens[i];
   if (t.kind !== 'word') return t.text;
   const w = t.text.toUpperCase();
   if (RESERVED.has(w)) return w;
-  if (i < 4 && HEAD_WORDS.has(w)) return w;
+  if (i <= headEnd && HEAD_WORDS.has(w)) return w;
   const next = tokens[i + 1];
   const prev = previousCode(tokens, i);
   if (isJob) {

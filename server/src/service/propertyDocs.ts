@@ -18,9 +18,12 @@ function formatNumber(n: number, unit?: string): string {
 /** "5–60 seconds", "> 0", "≥ 200000 rows", or "" when unbounded. */
 export function rangeText(spec: PropertySpec): string {
   const unit = spec.unit && spec.unit !== 'bytes' ? ` ${spec.unit}` : '';
-  if (spec.min !== undefined && spec.max !== undefined) return `${formatNumber(spec.min, spec.unit)}–${formatNumber(spec.max, spec.unit)}${unit}`;
-  if (spec.min !== undefined) return `≥ ${formatNumber(spec.min, spec.unit)}${unit}`;
-  if (spec.max !== undefined) return `≤ ${formatNumber(spec.max, spec.unit)}${unit}`;
+  // Documented bounds StarRocks does not enforce (softMin / softMax) are still the range users were told.
+  const lo = spec.min ?? spec.softMin;
+  const hi = spec.max ?? spec.softMax;
+  if (lo !== undefined && hi !== undefined) return `${formatNumber(lo, spec.unit)}–${formatNumber(hi, spec.unit)}${unit}`;
+  if (lo !== undefined) return `≥ ${formatNumber(lo, spec.unit)}${unit}`;
+  if (hi !== undefined) return `≤ ${formatNumber(hi, spec.unit)}${unit}`;
   if (spec.greaterThan !== undefined) return `> ${spec.greaterThan}${unit}`;
   if (spec.values?.length) return spec.values.join(' | ');
   return '';
