@@ -10,7 +10,7 @@ import { applyPath, compilePath, PathStep } from './jsonpath';
 import { parseColumnMappings, parseExpression, SyntaxFailure } from './language';
 import { Batch, emptyBatch } from './storage';
 import { DEFAULT_TIMEZONE, partsAt, zone, Zone } from './time';
-import { formatDateTime, INVALID, REJECT, Stored, typeText, utf8Length } from './types';
+import { Converter, formatDateTime, INVALID, REJECT, Stored, typeText, utf8Length } from './types';
 
 export type Headers = Record<string, string | undefined>;
 
@@ -256,7 +256,9 @@ class Runner {
   unselected = 0;
   readonly errors: string[] = [];
   private readonly row: unknown[];
-  private readonly values: Stored[];
+  private readonly cols: Stored[][];
+  private readonly converters: Converter[];
+  private readonly nullable: boolean[];
   private reason = '';
   private text = '';
   private lineStart = 0;
@@ -266,7 +268,9 @@ class Runner {
   constructor(readonly plan: Plan) {
     this.batch = emptyBatch(plan.def.columns.length);
     this.row = new Array<unknown>(plan.slotCount).fill(null);
-    this.values = new Array<Stored>(plan.def.columns.length).fill(null);
+    this.cols = this.batch.columns;
+    this.converters = plan.def.columns.map((c) => c.convert);
+    this.nullable = plan.def.columns.map((c) => c.nullable);
   }
 
   /** Filters a row; `raw` is its source text, or a function giving it (only called when logged). */
@@ -277,34 +281,40 @@ class Runner {
 
   /** Converts one value for table column c; false (with `reason` set) when the row must be filtered. */
   private convert(c: number, v: unknown): boolean {
+    const out = this.converters[c]!(v);
+    if (out === REJECT || out === INVALID || (out === null && !this.nullable[c])) return this.refuse(c, v, out);
+    // Written in place at the next row index: a row refused later is simply overwritten by the next one.
+    this.cols[c]![this.batch.rows] = out;
+    return true;
+  }
+
+  private refuse(c: number, v: unknown, converted: unknown): boolean {
     const column = this.plan.def.columns[c]!;
-    let out = column.convert(v);
-    if (out === REJECT) {
+    if (converted === REJECT) {
       this.reason = `The length of input is longer than schema. column: ${column.name}, input length: ${utf8Length(String(v))}, schema length: ${column.type.length}`;
       return false;
     }
-    if (out === INVALID) {
-      if (this.plan.strict) {
-        this.reason = `Value '${String(v)}' is out of range or invalid for column '${column.name}' with type ${typeText(column.type)} in strict mode`;
-        return false;
-      }
-      out = null;
+    if (converted === INVALID && this.plan.strict) {
+      this.reason = `Value '${String(v)}' is out of range or invalid for column '${column.name}' with type ${typeText(column.type)} in strict mode`;
+      return false;
     }
-    if (out === null && !column.nullable) {
+    if (!column.nullable) {
       this.reason = v === null || v === undefined
         ? `NULL value in non-nullable column '${column.name}'`
         : `Value '${String(v)}' converted to NULL for non-nullable column '${column.name}' with type ${typeText(column.type)}`;
       return false;
     }
-    this.values[c] = out;
+    this.cols[c]![this.batch.rows] = null;
     return true;
   }
 
   private accept(): void {
-    const cols = this.batch.columns;
-    const values = this.values;
-    for (let c = 0; c < cols.length; c++) cols[c]!.push(values[c]!);
     this.batch.rows++;
+  }
+
+  /** Drops what refused rows left past the last accepted row. */
+  finish(): void {
+    for (const col of this.cols) col.length = this.batch.rows;
   }
 
   /** Handles one row whose source slots are filled. */
@@ -322,7 +332,7 @@ class Runner {
     for (let c = 0; c < slots.length; c++) {
       const slot = slots[c]!;
       if (slot < 0) {
-        this.values[c] = plan.constants[c]!;
+        this.cols[c]![this.batch.rows] = plan.constants[c]!;
         continue;
       }
       if (!this.convert(c, row[slot])) {
@@ -487,6 +497,7 @@ export function runLoad(plan: Plan, body: Buffer): LoadResult {
   const text = body.toString('utf8');
   if (plan.format === 'csv') runner.runCsv(text);
   else runner.runJson(text);
+  runner.finish();
   return { batch: runner.batch, total: runner.total, filtered: runner.filtered, unselected: runner.unselected, errors: runner.errors };
 }
 

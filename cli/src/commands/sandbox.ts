@@ -3,6 +3,7 @@
 import { readFileSync } from 'node:fs';
 import type { Command } from '../commands';
 import { UsageError } from '../errors';
+import { startSandbox } from '../../../sandbox/src/server';
 
 const USAGE = 'routine-load sandbox [--ddl FILE.sql]... [--data-dir DIR] [--port N] [--be-port N] [--user NAME:PASSWORD]...';
 
@@ -60,8 +61,6 @@ const command: Command = {
         throw new Error(`cannot read --ddl ${file}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message}`);
       }
     }).join('\n;\n');
-    // Loaded here, not at the top, so `routine-load --help` does not pay for the parser.
-    const { startSandbox } = await import('../../../sandbox/src/server');
     let sandbox;
     try {
       sandbox = await startSandbox({ ddl: ddl || undefined, dataDir: parsed.dataDir, port: parsed.port, bePort: parsed.bePort, users: parsed.users });
