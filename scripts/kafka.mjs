@@ -2,10 +2,10 @@
 // A real Apache Kafka broker (KRaft) for tests and the demo, from Maven Central jars. See `node scripts/kafka.mjs help`.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { constants, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
-  KAFKA_VERSION, KafkaScriptError, brokerJsonPath, defaultStateDir, install, libsDir, start, status, stop,
+  KAFKA_VERSION, KafkaScriptError, brokerJsonPath, defaultStateDir, install, libsDir, start, status, stop, tieToThisProcess,
 } from './kafka/broker.mjs';
 
 const HELP = `Usage: node scripts/kafka.mjs <command> [options]   (or: npm run kafka -- <command>)
@@ -46,6 +46,18 @@ function parse(argv) {
   return opts;
 }
 
+// Ctrl-C while waiting for the broker must not leave a half-started broker behind.
+function killOnInterrupt(pid) {
+  for (const sig of ['SIGINT', 'SIGTERM']) {
+    process.removeAllListeners(sig);
+    process.once(sig, () => {
+      try { process.kill(-pid, 'SIGKILL'); } catch { /* already gone */ }
+      console.error(`kafka: interrupted; stopped the half-started broker (pid ${pid}).`);
+      process.exit(130);
+    });
+  }
+}
+
 const say = (m) => console.error(m); // Progress goes to stderr so stdout carries only the bootstrap address.
 
 function describe(info) {
@@ -72,7 +84,7 @@ async function main() {
       return 0;
     }
     case 'start': {
-      const info = await start({ dir, timeoutMs: opts.timeout ? opts.timeout * 1000 : undefined, log: say });
+      const info = await start({ dir, timeoutMs: opts.timeout ? opts.timeout * 1000 : undefined, log: say, onSpawn: killOnInterrupt });
       say(info.alreadyRunning ? `Already running.\n${describe(info)}` : `${describe(info)}\n  started in      ${(info.startupMs / 1000).toFixed(1)} s`);
       console.log(info.bootstrap);
       return 0;
@@ -91,13 +103,22 @@ async function main() {
     case 'with': {
       if (opts.rest.length === 0) throw new KafkaScriptError('"with" needs a command after "--", e.g. with -- node scripts/test.mjs integration');
       const ownDir = opts.dir ?? mkdtempSync(join(tmpdir(), 'routine-load-kafka-'));
-      const info = await start({ dir: ownDir, timeoutMs: opts.timeout ? opts.timeout * 1000 : undefined, log: say });
+      let tie = { release() {} };
+      // If this process is killed outright, the watchdog still stops the broker (and removes the temporary folder).
+      const guard = (pid) => {
+        killOnInterrupt(pid);
+        tie.release();
+        tie = tieToThisProcess(pid, opts.dir ? undefined : ownDir);
+      };
+      const info = await start({ dir: ownDir, timeoutMs: opts.timeout ? opts.timeout * 1000 : undefined, log: say, onSpawn: guard });
       say(describe(info));
+      for (const sig of ['SIGINT', 'SIGTERM']) process.removeAllListeners(sig);
       let stopping = false;
       const cleanup = async () => {
         if (stopping) return;
         stopping = true;
         await stop({ dir: ownDir, force: true });
+        tie.release();
         if (!opts.dir) rmSync(ownDir, { recursive: true, force: true });
       };
       const child = spawn(opts.rest[0], opts.rest.slice(1), {
@@ -105,7 +126,7 @@ async function main() {
       });
       for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => child.kill(sig));
       const code = await new Promise((res) => {
-        child.once('exit', (c, s) => res(c ?? (s ? 128 + 1 : 1)));
+        child.once('exit', (c, s) => res(c ?? 128 + (constants.signals[s] ?? 1)));
         child.once('error', (e) => { say(`Could not run "${opts.rest[0]}": ${e.message}`); res(127); });
       });
       await cleanup();

@@ -43,6 +43,12 @@ export function install(opts?: { version?: string; log?: (line: string) => void 
 };
 export function brokerJsonPath(dir?: string): string;
 export function status(dir?: string): BrokerInfo | null;
-export function start(opts?: { dir?: string; timeoutMs?: number; log?: (line: string) => void }): Promise<BrokerInfo>;
+export function start(opts?: {
+  dir?: string;
+  timeoutMs?: number;
+  log?: (line: string) => void;
+  /** Called with the pid of each Java process spawned, before waiting for it to be ready. */
+  onSpawn?: (pid: number) => void;
+}): Promise<BrokerInfo>;
 export function stop(opts?: { dir?: string; graceMs?: number; force?: boolean }): Promise<boolean>;
-export function tieToThisProcess(pid: number): { release(): void };
+export function tieToThisProcess(pid: number, removeDir?: string): { release(): void };

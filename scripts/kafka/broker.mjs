@@ -299,9 +299,14 @@ function readAt(fd, buf, position) {
 function isAlive(pid) {
   try {
     process.kill(pid, 0);
-    return true;
   } catch (e) {
     return e.code === 'EPERM';
+  }
+  // A killed broker whose parent is gone stays a zombie until something reaps it: that counts as exited.
+  try {
+    return !/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+  } catch {
+    return true; // No /proc (macOS): kill(0) is all there is.
   }
 }
 
@@ -421,9 +426,12 @@ function tcpReady(port) {
 /**
  * Starts one combined broker+controller with an empty data folder in `dir` and waits until it serves.
  * When a broker of `dir` already runs, returns its broker.json unchanged.
+ * `onSpawn(pid)` is called for each Java process spawned (a port clash retries with a new one).
  * @returns {Promise<object>} the broker.json content
  */
-export async function start({ dir = defaultStateDir(), timeoutMs = DEFAULT_START_TIMEOUT_MS, log = () => {} } = {}) {
+export async function start({
+  dir = defaultStateDir(), timeoutMs = DEFAULT_START_TIMEOUT_MS, log = () => {}, onSpawn = () => {},
+} = {}) {
   dir = resolve(dir);
   const running = status(dir);
   if (running) {
@@ -465,6 +473,8 @@ export async function start({ dir = defaultStateDir(), timeoutMs = DEFAULT_START
     child.once('exit', (code, signal) => { exited = { code, signal }; });
     child.once('error', (e) => { exited = { code: null, signal: null, error: e.message }; });
     child.unref();
+    // Lets the caller guard the broker from the first moment (a watchdog, or signal handlers) in case it dies meanwhile.
+    if (child.pid) onSpawn(child.pid);
 
     const deadline = Date.now() + timeoutMs;
     let problem = null;
@@ -558,8 +568,15 @@ async function waitGone(pid, ms) {
 // Runs in a small node process: kills the broker's group when its owner's pipe closes (owner exited or was killed).
 const WATCHDOG = `
 const pid = Number(process.argv[1]);
+const dir = process.argv[2];
 let released = false;
-const kill = () => { if (!released) { try { process.kill(-pid, 'SIGKILL'); } catch {} } process.exit(0); };
+const kill = () => {
+  if (!released) {
+    try { process.kill(-pid, 'SIGKILL'); } catch {}
+    if (dir) { try { require('node:fs').rmSync(dir, { recursive: true, force: true }); } catch {} }
+  }
+  process.exit(0);
+};
 process.stdin.on('data', (d) => { if (String(d).includes('release')) released = true; });
 process.stdin.on('end', kill);
 process.stdin.on('error', kill);
@@ -569,11 +586,13 @@ process.stdin.resume();
 
 /**
  * Ties the broker's life to this process: if this process dies without stopping it (crash, SIGKILL, Ctrl-C),
- * a watchdog kills the broker, so a failed test run leaves no Java process behind.
+ * a watchdog kills the broker (and removes `removeDir`, a throw-away state folder), so a failed test run leaves
+ * no Java process behind.
  * @returns {{ release(): void }} call release() after a normal stop
  */
-export function tieToThisProcess(pid) {
-  const dog = spawn(process.execPath, ['-e', WATCHDOG, String(pid)], { stdio: ['pipe', 'ignore', 'ignore'] });
+export function tieToThisProcess(pid, removeDir) {
+  const args = ['-e', WATCHDOG, String(pid), ...(removeDir ? [removeDir] : [])];
+  const dog = spawn(process.execPath, args, { stdio: ['pipe', 'ignore', 'ignore'] });
   dog.unref();
   dog.stdin.on('error', () => {});
   dog.stdin.unref?.();

@@ -60,14 +60,17 @@ async function acquire(): Promise<Held> {
     return { info, external: true, users: 0, stopBroker: async () => {} };
   }
   const dir = mkdtempSync(join(tmpdir(), 'routine-load-kafka-test-'));
+  // Tied from the moment Java is spawned: a test process killed during start-up leaves no broker behind.
+  const ties: { release(): void }[] = [];
   let info: BrokerInfo;
   try {
-    info = await start({ dir });
+    info = await start({ dir, onSpawn: (pid) => ties.push(tieToThisProcess(pid, dir)) });
   } catch (e) {
+    for (const t of ties) t.release();
     rmSync(dir, { recursive: true, force: true });
     throw e;
   }
-  const tie = tieToThisProcess(info.pid);
+  const tie = ties[ties.length - 1];
   return {
     info,
     external: false,
