@@ -17,6 +17,7 @@ import { SECRET_MARKER, StateStore } from './store.js';
 import type { EngineContext, LogLevel } from './context.js';
 import type { Task } from './task.js';
 import { createKafkaSource } from './kafka/index.js';
+import { createStreamLoadClient } from './streamload/index.js';
 
 export { EngineStatementError } from './statements.js';
 export { StoreError } from './store.js';
@@ -48,14 +49,6 @@ export interface EngineEvents {
   log: [LogEntry];
 }
 
-type StreamLoadModule = { createStreamLoadClient(target: StreamLoadTarget): StreamLoadClient };
-
-async function defaultStreamLoadFactory(): Promise<(target: StreamLoadTarget) => StreamLoadClient> {
-  // Resolved at run time so the core builds and tests without the adapter.
-  const path = './streamload/index.js';
-  const mod = (await import(path)) as StreamLoadModule;
-  return (target) => mod.createStreamLoadClient(target);
-}
 
 export class Engine extends EventEmitter<EngineEvents> {
   private readonly session: SessionState = {};
@@ -91,7 +84,7 @@ export class Engine extends EventEmitter<EngineEvents> {
     const state = store.open();
     let streamLoad: StreamLoadClient;
     try {
-      const factory = options.streamLoadFactory ?? (await defaultStreamLoadFactory());
+      const factory = options.streamLoadFactory ?? ((target: StreamLoadTarget) => createStreamLoadClient(target));
       streamLoad = factory(options.starrocks);
     } catch (err) {
       store.close();
