@@ -184,6 +184,7 @@ export class TaskScheduler {
     job.pendingTasks = job.pendingTasks.filter((p) => !p.ranges.some((r) => pending.ranges.some((q) => q.partition === r.partition)));
     job.pendingTasks.push(pending);
     this.ctx.persist();
+    this.ctx.log('debug', `recorded batch ${pending.label} (${pending.ranges.map((r) => `${r.partition}:${r.from}-${r.to}`).join(', ')}) before sending it`, job.name);
   }
 
   private forget(job: RoutineLoadJob, pending: PendingTask): void {

@@ -81,9 +81,9 @@ FROM KAFKA ("kafka_broker_list" = "${world.kafka.bootstrap}", "kafka_topic" = "$
   };
   let child = spawnChild(sql);
   for (let k = 0; k < kills; k++) {
-    // Kill at a random moment after a task began sending (a commit is under way in most cases).
-    await child.waitFor((l) => l.event === 'log' && /task committed|retrying|sending/.test(String(l.message)) || l.event === 'jobChanged' && Number((l.statistic as { loadedRows: number }).loadedRows) > 0);
-    await new Promise((r) => setTimeout(r, Math.floor(Math.random() * 700)));
+    // Kill at a random moment after a batch was recorded: mostly while it is being sent or committed.
+    await child.waitFor((l) => l.event === 'log' && /recorded batch/.test(String(l.message)));
+    await new Promise((r) => setTimeout(r, Math.floor(Math.random() * (k % 2 === 0 ? 50 : 400))));
     await kill(child);
     if (k === 2) await produceSome(total / 2);
     child = spawnChild();
