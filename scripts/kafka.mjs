@@ -16,7 +16,7 @@ Commands:
   start [--dir D]      Start a fresh single-node broker (KRaft) on free loopback ports and wait until it serves.
                        Prints the PLAINTEXT bootstrap address (127.0.0.1:PORT) alone on a line; writes D/broker.json
                        with every listener (PLAINTEXT, SSL, SASL_PLAINTEXT), the PEM files, users and passwords.
-        [--timeout S]  Give up after S seconds (default 90).
+        [--timeout S]  Give up after S seconds (default 90, or env ROUTINE_LOAD_KAFKA_START_TIMEOUT).
   stop [--dir D]       Stop the broker of D and wait until it exited.  [--force] skips the clean shutdown.
   status [--dir D]     Say whether a broker of D runs, and where. Exit code 0 if it runs, 1 if not.
   with [--dir D] -- CMD [ARGS...]

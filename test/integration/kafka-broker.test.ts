@@ -28,7 +28,8 @@ async function roundTrip(config: KafkaConfig, count: number, partitions: number)
   await createTopic(config, topic, partitions);
   const client = new Kafka(config);
 
-  const producer = client.producer({ createPartitioner: Partitioners.DefaultPartitioner });
+  // Idempotent: a retried request (slow, shared machine) must not store a message twice.
+  const producer = client.producer({ createPartitioner: Partitioners.DefaultPartitioner, idempotent: true, maxInFlightRequests: 1 });
   await producer.connect();
   try {
     // Sequential batches, each acknowledged by the broker before the next: the order within a partition is the send order.
@@ -44,14 +45,15 @@ async function roundTrip(config: KafkaConfig, count: number, partitions: number)
     await producer.disconnect();
   }
 
-  const received: Received[] = [];
+  // Keyed by partition and offset: a consumer may see a record again after a rebalance, the log holds it once.
+  const byOffset = new Map<string, Received>();
   const consumer = client.consumer({ groupId: uniqueTopic('group') });
   await consumer.connect();
   try {
     await consumer.subscribe({ topic, fromBeginning: true });
     await new Promise<void>((resolve, reject) => {
       // A safety net only: the promise resolves as soon as the last message arrives.
-      const timer = setTimeout(() => reject(new Error(`consumed ${received.length} of ${count} messages of ${topic} within 60 s`)), 60_000);
+      const timer = setTimeout(() => reject(new Error(`consumed ${byOffset.size} of ${count} messages of ${topic} within 60 s`)), 60_000);
       consumer.on(consumer.events.CRASH, (e) => {
         clearTimeout(timer);
         reject(e.payload.error);
@@ -61,9 +63,13 @@ async function roundTrip(config: KafkaConfig, count: number, partitions: number)
           eachBatch: async ({ batch: b }) => {
             for (const m of b.messages) {
               const value = JSON.parse(m.value?.toString() ?? 'null') as { seq: number };
-              received.push({ partition: b.partition, offset: Number(m.offset), key: m.key?.toString() ?? '', seq: value.seq });
+              const r = { partition: b.partition, offset: Number(m.offset), key: m.key?.toString() ?? '', seq: value.seq };
+              const id = `${r.partition}:${r.offset}`;
+              const before = byOffset.get(id);
+              if (before && before.seq !== r.seq) reject(new Error(`offset ${id} held message ${before.seq}, then ${r.seq}`));
+              byOffset.set(id, r);
             }
-            if (received.length >= count) {
+            if (byOffset.size >= count) {
               clearTimeout(timer);
               resolve();
             }
@@ -78,7 +84,8 @@ async function roundTrip(config: KafkaConfig, count: number, partitions: number)
     await consumer.disconnect();
   }
 
-  assert.equal(received.length, count, 'every message comes back exactly once');
+  const received = [...byOffset.values()].sort((a, b) => a.partition - b.partition || a.offset - b.offset);
+  assert.equal(received.length, count, 'the topic holds every message exactly once');
   const seqs = new Set(received.map((r) => r.seq));
   assert.equal(seqs.size, count, 'no message comes back twice');
   for (let seq = 0; seq < count; seq++) assert.ok(seqs.has(seq), `message ${seq} came back`);
