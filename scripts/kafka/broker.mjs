@@ -166,7 +166,15 @@ export function install({ version = KAFKA_VERSION, log = () => {} } = {}) {
   }
   // Swap in the complete folder only at the end, so an interrupted download never looks installed.
   rmSync(libsDir(version), { recursive: true, force: true });
-  renameSync(staging, libsDir(version));
+  try {
+    renameSync(staging, libsDir(version));
+  } catch (e) {
+    // Another process installed the same version meanwhile: keep its copy.
+    rmSync(staging, { recursive: true, force: true });
+    const theirs = installedJars(version);
+    if (theirs) return { libs: libsDir(version), version, cached: true, jars: theirs.length, ms: Date.now() - t0 };
+    throw new KafkaScriptError(`Could not move the Kafka jars into ${libsDir(version)}: ${e.message}. Delete ${home} and run install again.`);
+  }
   writeFileSync(join(home, 'installed.json'), JSON.stringify({ version, jars, installedAt: new Date().toISOString() }, null, 2));
   return { libs: libsDir(version), version, cached: false, jars: jars.length, ms: Date.now() - t0 };
 }
