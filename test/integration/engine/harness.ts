@@ -7,7 +7,6 @@ import { startKafka, createTopic, uniqueTopic, type KafkaBroker } from '../../he
 import { startSandbox, type Sandbox } from '../../../sandbox/src/server';
 import { Engine, type EngineOptions } from '../../../engine/src/engine';
 import type { JobSnapshot } from '../../../engine/src/protocol';
-import { beDirectFactory, realAdapterPresent } from './beDirect';
 
 export const SEED_DDL = `CREATE DATABASE IF NOT EXISTS load_test;
 CREATE TABLE load_test.routine_load_tbl_csv (
@@ -97,7 +96,6 @@ export async function startWorld(): Promise<World> {
         stateDir: stateDir ?? world.stateDir(),
         starrocks: { feUrl: sandbox.feUrl, user: 'root', password: '' },
         settings: { routine_load_task_consume_second: 1, retry_backoff_initial_millisecond: 100, retry_backoff_max_millisecond: 1000 },
-        ...(realAdapterPresent() ? {} : { streamLoadFactory: beDirectFactory(sandbox.beUrl) }),
         ...extra,
       });
       world.engines.push(engine);
