@@ -27,7 +27,13 @@ if (files.length === 0) {
   process.exit(1);
 }
 const extra = process.argv.slice(3);
-// Integration tests share one Kafka broker and machine: run files one at a time.
-const concurrency = which === 'unit' ? [] : ['--test-concurrency=1'];
-const result = spawnSync(process.execPath, ['--import', 'tsx', '--test', ...concurrency, ...extra, ...files], { stdio: 'inherit' });
+// Layers beyond unit need a real Kafka broker: run their files one at a time against one shared broker
+// (started here unless ROUTINE_LOAD_KAFKA already points at one), instead of a broker per file.
+const needsKafka = which !== 'unit';
+const concurrency = needsKafka ? ['--test-concurrency=1'] : [];
+const testCommand = [process.execPath, '--import', 'tsx', '--test', ...concurrency, ...extra, ...files];
+const command = needsKafka && !process.env.ROUTINE_LOAD_KAFKA
+  ? [process.execPath, 'scripts/kafka.mjs', 'with', '--', ...testCommand]
+  : testCommand;
+const result = spawnSync(command[0], command.slice(1), { stdio: 'inherit' });
 process.exit(result.status ?? 1);
