@@ -216,11 +216,37 @@ export function createKafkaSource(config: KafkaSourceConfig, log: PortLog = () =
     return new SourceError('offsetOutOfRange', `Kafka says offset ${offset} of partition ${partition} of topic "${topic}" is out of range. ${fix}`, partition);
   }
 
+  // What the partitions' records look like, learnt from earlier fetches: a fetch for a short range asks for about
+  // what the range needs (decoding a full 1 MB per partition to keep 100 records costs more than the round trip).
+  let bytesPerRecord = 0;
+  let recordsPerBatch = 0;
+  const learn = (records: FetchPartitionResponse['messages']) => {
+    if (records.length === 0) return;
+    let size = 0;
+    let largest = 0;
+    for (const m of records) {
+      size += (m.value?.length ?? 0) + (m.key?.length ?? 0) + 16;
+      if (m.batchContext.lastOffsetDelta + 1 > largest) largest = m.batchContext.lastOffsetDelta + 1;
+    }
+    const avg = size / records.length;
+    bytesPerRecord = bytesPerRecord === 0 ? avg : bytesPerRecord * 0.8 + avg * 0.2;
+    recordsPerBatch = Math.max(largest, recordsPerBatch * 0.9);
+  };
+  const partitionBytes = (s: PartitionState, cap: number, bytesLeft: number): number => {
+    if (bytesPerRecord === 0) return cap;
+    const batch = recordsPerBatch * bytesPerRecord;
+    const wanted = s.until !== undefined ? Number(s.until - s.next) * bytesPerRecord : Infinity;
+    // A whole batch before and after the range, since fetches return whole batches from the one holding `next`.
+    const need = Math.min(wanted, bytesLeft) * 1.25 + 2 * batch + 4096;
+    return Math.max(64 * 1024, Math.min(cap, Math.ceil(need)));
+  };
+
   async function fetchFrom(
     broker: InternalBroker,
     states: PartitionState[],
     maxWaitMs: number,
     single: boolean,
+    bytesLeft: number,
   ): Promise<FetchPartitionResponse[]> {
     const o = options as KafkaClientOptions;
     const { responses } = await broker.fetch({
@@ -232,7 +258,11 @@ export function createKafkaSource(config: KafkaSourceConfig, log: PortLog = () =
       topics: [
         {
           topic,
-          partitions: states.map((s) => ({ partition: s.partition, fetchOffset: s.next.toString(), maxBytes: single ? ESCALATED_BYTES : o.fetch.maxBytesPerPartition })),
+          partitions: states.map((s) => ({
+            partition: s.partition,
+            fetchOffset: s.next.toString(),
+            maxBytes: single ? ESCALATED_BYTES : partitionBytes(s, o.fetch.maxBytesPerPartition, bytesLeft),
+          })),
         },
       ],
     });
@@ -261,6 +291,7 @@ export function createKafkaSource(config: KafkaSourceConfig, log: PortLog = () =
       const lso = r.lastStableOffset !== undefined ? BigInt(r.lastStableOffset) : -1n;
       const bound = isolationLevel === 1 && lso >= 0n ? lso : hw; // the end this isolation level can see
       const records = r.messages;
+      learn(records);
       const kept = isolationLevel === 1 && r.abortedTransactions?.length ? new Set(filterAbortedMessages({ messages: records, abortedTransactions: r.abortedTransactions })) : undefined;
       let stopped = false;
       for (const m of records) {
@@ -331,7 +362,7 @@ export function createKafkaSource(config: KafkaSourceConfig, log: PortLog = () =
           for (const s of ps.filter((x) => x.escalate)) groups.push({ nodeId, states: [s], single: true });
         }
         results = await Promise.allSettled(
-          groups.map(async (g) => fetchFrom(await c.findBroker({ nodeId: g.nodeId }), g.states, g.single ? 0 : wait, g.single)),
+          groups.map(async (g) => fetchFrom(await c.findBroker({ nodeId: g.nodeId }), g.states, g.single ? 0 : wait, g.single, limits.maxBytes - bytes)),
         );
       } catch (e) {
         results = [{ status: 'rejected', reason: e }];
