@@ -1,0 +1,35 @@
+// The sandbox (the StarRocks stand-in) in its own process, so its CPU is not the engine's and can be measured.
+import { startSandbox, type Sandbox } from '../../sandbox/src/server';
+import { serve } from '../lib/child';
+
+let sandbox: Sandbox | undefined;
+let cpuBase = process.cpuUsage();
+
+serve(async (c) => {
+  switch (c.type) {
+    case 'start':
+      sandbox = await startSandbox({ ddl: String(c.ddl) });
+      return { feUrl: sandbox.feUrl, beUrl: sandbox.beUrl, pid: process.pid };
+    case 'ddl':
+      sandbox?.ddl(String(c.sql));
+      return null;
+    case 'count': {
+      if (!sandbox) throw new Error('the sandbox is not started');
+      const row = sandbox.query(`SELECT count(*) FROM ${String(c.table)}`).rows[0] as Record<string, unknown> | undefined;
+      return Number(row?.['count(*)'] ?? 0);
+    }
+    case 'resetStats':
+      cpuBase = process.cpuUsage();
+      return null;
+    case 'stats': {
+      const cpu = process.cpuUsage(cpuBase);
+      return { cpuS: (cpu.user + cpu.system) / 1e6, rssMB: process.memoryUsage().rss / 2 ** 20 };
+    }
+    case 'close':
+      await sandbox?.stop();
+      setTimeout(() => process.exit(0), 20);
+      return null;
+    default:
+      throw new Error(`unknown command ${c.type}`);
+  }
+});

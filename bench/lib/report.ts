@@ -1,0 +1,246 @@
+// Turns a run's results into the markdown table, the chart and the headline lines printed last.
+import type { Config } from './config';
+import type { MachineInfo } from './machine';
+import type { ScenarioResult } from '../sections/throughput';
+import type { FreshnessResult } from '../sections/freshness';
+import type { ResourcesResult } from '../sections/resources';
+import type { HostImpactResult } from '../sections/hostImpact';
+import type { ProfileResult } from '../sections/profile';
+import type { AdaptersSection, LanguageSection } from '../sections/extras';
+import type { SandboxBenchResult } from '../sandbox';
+import { throughputChart, type Panel } from './chart';
+import { fmt, fmtInt, fmtRatio, median } from './stats';
+
+export type Section<T> = { ok: true; seconds: number; data: T } | { ok: false; seconds: number; reason: string };
+
+export interface Results {
+  startedAt: string;
+  finishedAt: string;
+  seconds: number;
+  mode: 'full' | 'quick';
+  config: Config;
+  machine: MachineInfo;
+  loadAverageAtEnd: number[];
+  sections: {
+    language?: Section<LanguageSection>;
+    sandbox?: Section<SandboxBenchResult>;
+    throughput?: Section<ScenarioResult[]>;
+    profile?: Section<ProfileResult>;
+    resources?: Section<ResourcesResult>;
+    hostImpact?: Section<HostImpactResult>;
+    freshness?: Section<FreshnessResult[]>;
+    adapters?: Section<AdaptersSection>;
+  };
+}
+
+// The fields used from bench/lsp.ts and bench/io.ts results (kept structural: those modules evolve on their own).
+interface LspFields { completionP50Ms?: number; completionP95Ms?: number; protocolCompletionP95Ms?: number; diagnosticsAfterDebounceP95Ms?: number; debounceMs?: number }
+interface RateFields { messagesPerSecond: number; megabytesPerSecond: number }
+interface KafkaIoFields { messages: number; sourceCold: RateFields; sourceWarm: RateFields; consumerTotal: RateFields; consumerSteady: RateFields; consumerJoinMs: number }
+interface StreamLoadIoFields { requests: number; bodyBytes: number; clientMedianMs: number; bareMedianMs: number; overheadMs: number }
+
+const pct = (v: number): string => (Number.isFinite(v) ? `${Math.round(v * 100)}%` : '–');
+const mb = (v: number): string => fmt(v, 1);
+const sec = (ms: number): string => `${fmt(ms / 1000, 2)} s`;
+
+function na(name: string, s: Section<unknown> | undefined): string | undefined {
+  if (!s) return undefined;
+  return s.ok ? undefined : `_${name}: not available: ${s.reason}_\n`;
+}
+
+const ceilingRate = (c: { rows: number; totalMs: number }): number => c.rows / (c.totalMs / 1000);
+
+/** Why a throughput number is what it is, from the CPU shares measured in the same run. */
+export function throughputLimit(r: ScenarioResult, variant: string): string {
+  const e = r.summary.engine[variant];
+  if (!e) return '';
+  const cores = e.engineCpuShare + e.sandboxCpuShare + e.brokerCpuShare;
+  const parts: string[] = [];
+  if (e.engineCpuShare >= 0.85) parts.push(`the engine process is CPU-bound (${pct(e.engineCpuShare)} of a core)`);
+  else if (e.streamLoadShare >= 0.25) parts.push(`tasks wait on Stream Load for ${pct(e.streamLoadShare)} of the run (the sandbox is busy ${pct(e.sandboxCpuShare)} of it), and a task reads and then sends, so Kafka reading stops while the sandbox works`);
+  else parts.push(`the engine uses ${pct(e.engineCpuShare)} of a core and the sandbox ${pct(e.sandboxCpuShare)}: the rest is waiting between tasks`);
+  if (cores >= 1.6) parts.push(`engine, sandbox and broker together use ${fmt(cores, 1)} of the 2 cores`);
+  return parts.join('; ');
+}
+
+export function headlines(r: Results): string[] {
+  const out: string[] = [];
+  const s = r.sections;
+  if (s.throughput?.ok) {
+    for (const sc of s.throughput.data) {
+      const d = sc.summary.engine.default;
+      const t = sc.summary.engine.tuned;
+      out.push(`engine ÷ kafkajs, ${sc.id.padEnd(7)}: default ${fmtRatio(d?.ratio ?? NaN)}, tuned ${fmtRatio(t?.ratio ?? NaN)} (goal ≥ 0.80×; kafkajs ${fmtInt(sc.summary.ceilingRowsPerS)} rows/s, engine tuned ${fmtInt(t?.rowsPerS ?? NaN)} rows/s, ${mb(t?.mbPerS ?? NaN)} MB/s)`);
+    }
+  } else if (s.throughput) out.push(`engine throughput: not available: ${s.throughput.reason}`);
+  if (s.sandbox?.ok && s.throughput?.ok) {
+    const csv = s.throughput.data.filter((x) => x.format === 'csv').map((x) => Math.max(...Object.values(x.summary.engine).map((e) => e.rowsPerS)));
+    const best = Math.max(...csv);
+    out.push(`sandbox ingest ÷ best engine CSV rate: ${fmtRatio(s.sandbox.data.rowsPerSecond / best)} (sandbox ${fmtInt(s.sandbox.data.rowsPerSecond)} rows/s; goal ≥ 500,000 and not the limit)`);
+  } else if (s.sandbox?.ok) out.push(`sandbox ingest: ${fmtInt(s.sandbox.data.rowsPerSecond)} rows/s`);
+  if (s.freshness?.ok) {
+    out.push(`freshness p50 / p95: ${s.freshness.data.map((f) => `${f.variant} ${sec(f.p50Ms)} / ${sec(f.p95Ms)}`).join('; ')}`);
+  } else if (s.freshness) out.push(`freshness: not available: ${s.freshness.reason}`);
+  if (s.resources?.ok) {
+    const d = s.resources.data;
+    out.push(`memory: peak RSS with a 4× topic ÷ 1× topic ${fmtRatio(d.fourTimesTopicRssRatio)} (4× would be proportional); 10 jobs ÷ 1 job ${fmtRatio(d.tenJobsRssRatio)}; CPU per row, 10 jobs ÷ 1 job ${fmtRatio(d.tenJobsCpuPerRowRatio)}`);
+  } else if (s.resources) out.push(`resources: not available: ${s.resources.reason}`);
+  if (s.hostImpact?.ok) {
+    const h = s.hostImpact.data;
+    out.push(`extension host event-loop delay p99 while loading: ${fmt(h.loading.p99Ms, 1)} ms (idle ${fmt(h.idle.p99Ms, 1)} ms; goal < 20 ms)`);
+  } else if (s.hostImpact) out.push(`extension host: not available: ${s.hostImpact.reason}`);
+  if (s.language?.ok) {
+    const l = s.language.data.language;
+    const lsp = s.language.data.lsp as LspFields | undefined;
+    out.push(`lint of 1 MB ÷ bare Chevrotain parse: ${fmtRatio(l.ratio)} (${fmt(l.lintMs, 0)} ms vs ${fmt(l.bareMs, 0)} ms)${lsp?.completionP95Ms !== undefined ? `; completion p95 ${fmt(lsp.completionP95Ms, 2)} ms` : ''}`);
+  } else if (s.language) out.push(`language: not available: ${s.language.reason}`);
+  if (s.profile?.ok) {
+    const top = s.profile.data.components.slice(0, 3).map((c) => `${c.component} ${pct(c.share)}`).join(', ');
+    out.push(`engine CPU profile (busy time): ${top}`);
+  }
+  return out;
+}
+
+export function chart(r: Results): Buffer | undefined {
+  const t = r.sections.throughput;
+  if (!t?.ok || t.data.length === 0) return undefined;
+  const panels: Panel[] = t.data.map((sc) => {
+    // The run closest to the median of each contender, so the picture is a typical run.
+    const pick = <T>(runs: T[], rate: (x: T) => number): T | undefined => {
+      const m = median(runs.map(rate));
+      return [...runs].sort((a, b) => Math.abs(rate(a) - m) - Math.abs(rate(b) - m))[0];
+    };
+    const c = pick(sc.ceiling, ceilingRate);
+    const d = pick(sc.runs.default ?? [], (x) => x.rowsPerS);
+    const tu = pick(sc.runs.tuned ?? [], (x) => x.rowsPerS);
+    const toS = (pts: Array<[number, number]>): Array<[number, number]> => pts.map(([ms, rows]) => [ms / 1000, rows]);
+    return {
+      title: sc.id.toUpperCase(),
+      subtitle: `${fmtInt(sc.rows)} ROWS OF ${sc.rowBytes} B; DEFAULT ${fmtRatio(sc.summary.engine.default?.ratio ?? NaN)}, TUNED ${fmtRatio(sc.summary.engine.tuned?.ratio ?? NaN)}`,
+      series: [
+        { label: 'kafkajs consumer (ceiling)', color: [120, 120, 120], points: c ? toS(c.series) : [] },
+        { label: 'engine, default properties', color: [31, 119, 180], points: d ? toS(d.series) : [] },
+        { label: 'engine, tuned properties', color: [214, 39, 40], points: tu ? toS(tu.series) : [] },
+      ],
+    };
+  });
+  const m = r.machine;
+  return throughputChart('ROUTINE LOAD ENGINE THROUGHPUT, KAFKA TO SANDBOX ON LOOPBACK', `${r.mode.toUpperCase()} RUN ${r.startedAt.slice(0, 16).replace('T', ' ')}, ${m.cores} CORES, NODE ${m.node}; MEDIAN-RATE RUN OF EACH CONTENDER SHOWN`, panels);
+}
+
+export function markdown(r: Results, chartFile?: string): string {
+  const m = r.machine;
+  const s = r.sections;
+  const L: string[] = [];
+  L.push(`# Benchmark results (${r.mode})`, '');
+  L.push(`Run ${r.startedAt} – ${r.finishedAt} (${fmt(r.seconds / 60, 1)} min) with \`npm run bench${r.mode === 'quick' ? ' -- --quick' : ''}\`. Every comparison was measured side by side in this run; numbers are medians of ${r.config.reps} runs unless stated, and the ratios matter more than the absolute rates.`, '');
+  L.push('| machine | |', '|---|---|');
+  L.push(`| CPU | ${m.cpuModel} |`, `| cores | ${m.cores} |`, `| memory | ${m.memoryGiB} GiB (${m.freeMemoryGiB} GiB free at start) |`);
+  L.push(`| Node | ${m.node} |`, `| OS | ${m.os} |`, `| Kafka broker JVM | ${m.java} |`);
+  L.push(`| load average | ${m.loadAverageAtStart.join(' / ')} at start, ${r.loadAverageAtEnd.join(' / ')} at end (1 / 5 / 15 min) |`, '');
+  L.push('Topology: the Kafka broker (JVM), the sandbox, the engine and the kafkajs consumer each run in their own process on the same machine; the suite itself only produces and watches.', '');
+
+  L.push('## Headline', '');
+  for (const h of headlines(r)) L.push(`- ${h}`);
+  L.push('');
+  if (chartFile) L.push(`![Throughput over time](${chartFile})`, '');
+
+  L.push('## Engine throughput', '');
+  const t = s.throughput;
+  if (t?.ok) {
+    L.push('Pre-filled topic, job from OFFSET_BEGINNING, timed from CREATE ROUTINE LOAD to the job event with every row loaded; the kafkajs consumer (its own process, a consumer group, `eachBatch`) is timed from joining its group to its last row. Default: the job\'s default properties and engine settings. Tuned: `max_batch_interval` 5, `desired_concurrent_number` 5, `routine_load_task_consume_second` 10.', '');
+    L.push('| scenario | rows × bytes | kafkajs rows/s (MB/s) | engine default rows/s (MB/s) | ÷ kafkajs | engine tuned rows/s (MB/s) | ÷ kafkajs | CPU share engine / sandbox / broker (tuned) | Stream Load wait (tuned) | peak RSS (tuned) |');
+    L.push('|---|---|---|---|---|---|---|---|---|---|');
+    for (const sc of t.data) {
+      const d = sc.summary.engine.default;
+      const tu = sc.summary.engine.tuned;
+      L.push(`| ${sc.id} | ${fmtInt(sc.rows)} × ${sc.rowBytes} B | ${fmtInt(sc.summary.ceilingRowsPerS)} (${mb(sc.summary.ceilingMBPerS)}) | ${fmtInt(d?.rowsPerS ?? NaN)} (${mb(d?.mbPerS ?? NaN)}) | **${fmtRatio(d?.ratio ?? NaN)}** | ${fmtInt(tu?.rowsPerS ?? NaN)} (${mb(tu?.mbPerS ?? NaN)}) | **${fmtRatio(tu?.ratio ?? NaN)}** | ${pct(tu?.engineCpuShare ?? NaN)} / ${pct(tu?.sandboxCpuShare ?? NaN)} / ${pct(tu?.brokerCpuShare ?? NaN)} | ${pct(tu?.streamLoadShare ?? NaN)} | ${fmt(tu?.peakRssMB ?? NaN, 0)} MB |`);
+    }
+    L.push('', 'What limits each number:', '');
+    for (const sc of t.data) {
+      const cpu = median(sc.ceiling.map((c) => c.cpuS / (c.totalMs / 1000)));
+      L.push(`- ${sc.id}, kafkajs: ${pct(cpu)} of a core in the consumer process — ${cpu >= 0.8 ? 'kafkajs decoding on one core is the limit' : 'not CPU-bound; fetch round trips and the broker set the pace'}.`);
+      for (const v of Object.keys(sc.summary.engine)) L.push(`- ${sc.id}, engine ${v}: ${throughputLimit(sc, v)}.`);
+    }
+    L.push('');
+    const kind = t.data[0]?.runs.tuned?.[0]?.streamLoadKind;
+    if (kind === 'stand-in') L.push('_Stream Load went through the suite\'s stand-in client (engine/src/streamload was absent)._', '');
+  } else if (t) L.push(na('engine throughput', t)!);
+
+  L.push('## Sandbox ingest', '');
+  if (s.sandbox?.ok) {
+    const x = s.sandbox.data;
+    L.push(`bench/sandbox.ts: ${fmtInt(x.rows)} CSV rows in ${x.loads} Stream Loads over loopback HTTP, client and sandbox in one process: **${fmtInt(x.rowsPerSecond)} rows/s** (${x.megabytesPerSecond} MB/s; ${fmtInt(x.rowsPerCpuSecond)} rows per CPU second; goal ≥ 500,000 rows/s). Limited by the sandbox's CSV parsing and row storage on one core.`, '');
+  } else if (s.sandbox) L.push(na('sandbox ingest', s.sandbox)!);
+
+  L.push('## Freshness', '');
+  if (s.freshness?.ok) {
+    L.push(`CSV rows produced at a steady ${fmtInt(s.freshness.data[0]?.ratePerS ?? NaN)} rows/s for ${s.freshness.data[0]?.seconds} s into one partition; a row is loaded at the commit event whose progress reaches its offset.`, '');
+    L.push('| properties | rows | p50 | p95 | max | commits |', '|---|---|---|---|---|---|');
+    for (const f of s.freshness.data) L.push(`| ${f.variant} | ${fmtInt(f.rows)} | ${sec(f.p50Ms)} | ${sec(f.p95Ms)} | ${sec(f.maxMs)} | ${f.commits} |`);
+    L.push('', 'Limited by the schedule, not by work: a caught-up job waits max_batch_interval before its next task, so a row waits on average half the interval plus one task (read + Stream Load).', '');
+  } else if (s.freshness) L.push(na('freshness', s.freshness)!);
+
+  L.push('## Resources', '');
+  if (s.resources?.ok) {
+    const x = s.resources.data;
+    L.push(`Engine process, CSV rows, \`max_batch_interval\` 5, \`routine_load_task_consume_second\` ${x.settings.routine_load_task_consume_second}; CPU from process.cpuUsage(), RSS sampled every 20 ms. An idle engine process: ${fmt(x.baselineRssMB, 0)} MB RSS.`, '');
+    L.push('| case | rows | CPU s | CPU s per million rows | peak RSS | peak heap | rows/s |', '|---|---|---|---|---|---|---|');
+    for (const c of x.cases) L.push(`| ${c.id} | ${fmtInt(c.rowsPerJob * c.jobs)} | ${fmt(c.cpuS, 2)} | ${fmt(c.cpuSPerMillionRows, 1)} | ${fmt(c.peakRssMB, 0)} MB | ${fmt(c.peakHeapMB, 0)} MB | ${fmtInt(c.rowsPerS)} |`);
+    L.push('', `Peak RSS with a 4× larger topic is ${fmtRatio(x.fourTimesTopicRssRatio)} that of the 1× topic: memory follows the batch (what one consume window reads, capped by max_batch_size), not the topic. Ten jobs at once: ${fmtRatio(x.tenJobsRssRatio)} the memory of one, ${fmtRatio(x.tenJobsCpuPerRowRatio)} the CPU per row.`, '');
+  } else if (s.resources) L.push(na('resources', s.resources)!);
+
+  L.push('## Extension-host impact', '');
+  if (s.hostImpact?.ok) {
+    const h = s.hostImpact.data;
+    L.push(`A process acting as the extension host talks to the engine daemon (its own process) through \`EngineClient\` and receives its events while a job loads ${fmtInt(h.rows)} rows at full speed (${fmtInt(h.rowsPerS)} rows/s, ${h.events} events). Event-loop delay of the host (perf_hooks.monitorEventLoopDelay, 1 ms resolution):`, '');
+    L.push('| | p50 | p99 | max |', '|---|---|---|---|');
+    L.push(`| idle, connected | ${fmt(h.idle.p50Ms, 2)} ms | ${fmt(h.idle.p99Ms, 2)} ms | ${fmt(h.idle.maxMs, 1)} ms |`);
+    L.push(`| job loading at full speed | ${fmt(h.loading.p50Ms, 2)} ms | **${fmt(h.loading.p99Ms, 2)} ms** | ${fmt(h.loading.maxMs, 1)} ms |`);
+    L.push('', 'Goal: p99 < 20 ms. The host only parses one small JSON event per commit; what remains is the machine\'s own scheduling noise (two cores shared by the broker, the sandbox and the daemon).', '');
+  } else if (s.hostImpact) L.push(na('extension-host impact', s.hostImpact)!);
+
+  L.push('## Language', '');
+  if (s.language?.ok) {
+    const l = s.language.data.language;
+    const lsp = s.language.data.lsp as LspFields | undefined;
+    L.push('| measure | value | goal |', '|---|---|---|');
+    L.push(`| lint (parse + analyze) of ${fmt(l.bytes / 2 ** 20, 2)} MB, ${fmtInt(l.statements)} statements, warm median | ${fmt(l.lintMs, 1)} ms | < 150 ms |`);
+    L.push(`| bare Chevrotain lex + parse of the same text | ${fmt(l.bareMs, 1)} ms | |`);
+    L.push(`| lint ÷ bare parse | **${fmtRatio(l.ratio)}** | < 3× |`);
+    if (lsp) {
+      L.push(`| completion after an edit, p95 (service) | ${fmt(lsp.completionP95Ms ?? NaN, 2)} ms | < 10 ms |`);
+      L.push(`| completion round trip through the server, p95 | ${fmt(lsp.protocolCompletionP95Ms ?? NaN, 2)} ms | |`);
+      L.push(`| fresh diagnostics after the ${lsp.debounceMs ?? '?'} ms debounce, p95 | ${fmt(lsp.diagnosticsAfterDebounceP95Ms ?? NaN, 1)} ms | < 50 ms |`);
+    } else L.push(`| LSP (bench/lsp.ts) | not available: ${s.language.data.lspError ?? 'unknown'} | |`);
+    L.push('', 'Both are CPU on one core: lexing and parsing (Chevrotain) dominate; the rules add the rest.', '');
+  } else if (s.language) L.push(na('language', s.language)!);
+
+  L.push('## Where the engine spends its time', '');
+  if (s.profile?.ok) {
+    const p = s.profile.data;
+    L.push(`\`--cpu-prof\` on the engine process during one tuned run (${p.scenario}: ${fmtInt(p.run.rowsPerS)} rows/s), cut to the run. Busy ${fmt(p.busyMs / 1000, 2)} s of ${fmt(p.totalMs / 1000, 2)} s (idle ${pct(p.idleMs / p.totalMs)}). Profile: \`${p.profileFile.replace(/^.*\/bench\//, 'bench/')}\`.`, '');
+    L.push('| component | self time | share of busy |', '|---|---|---|');
+    for (const c of p.components) L.push(`| ${c.component} | ${fmt(c.selfMs, 0)} ms | ${pct(c.share)} |`);
+    L.push('', '| function | where | component | self time | share |', '|---|---|---|---|---|');
+    for (const e of p.top) L.push(`| \`${e.name}\` | ${e.where} | ${e.component} | ${fmt(e.selfMs, 0)} ms | ${pct(e.share)} |`);
+    L.push('');
+  } else if (s.profile) L.push(na('profile', s.profile)!);
+
+  L.push('## I/O adapters (bench/io.ts)', '');
+  if (s.adapters?.ok) {
+    const a = s.adapters.data;
+    const k = a.kafka as KafkaIoFields | undefined;
+    const sl = a.streamLoad as StreamLoadIoFields | undefined;
+    if (k) {
+      L.push(`Kafka, ${fmtInt(k.messages)} messages of 100 B over 5 partitions, in the suite's process: engine source warm ${fmtInt(k.sourceWarm.messagesPerSecond)} msg/s, fresh ${fmtInt(k.sourceCold.messagesPerSecond)} msg/s; plain kafkajs consumer ${fmtInt(k.consumerSteady.messagesPerSecond)} msg/s steady, ${fmtInt(k.consumerTotal.messagesPerSecond)} msg/s from run() (group join ${fmt(k.consumerJoinMs, 0)} ms). Source ÷ consumer (steady): **${fmtRatio(k.sourceWarm.messagesPerSecond / k.consumerSteady.messagesPerSecond)}**.`, '');
+    } else L.push(`Kafka adapter: not available: ${a.kafkaError}`, '');
+    if (sl) {
+      L.push(`Stream Load, ${sl.requests} loads of ${fmt(sl.bodyBytes / 2 ** 20, 1)} MB: client median ${fmt(sl.clientMedianMs, 2)} ms vs a bare undici PUT to the BE ${fmt(sl.bareMedianMs, 2)} ms (handshake overhead ${fmt(sl.overheadMs, 2)} ms).`, '');
+    } else L.push(`Stream Load adapter: not available: ${a.streamLoadError}`, '');
+  } else if (s.adapters) L.push(na('I/O adapters', s.adapters)!);
+
+  const missing = Object.entries(s).filter(([, v]) => v && !v.ok).map(([k, v]) => `- ${k}: ${(v as { reason: string }).reason}`);
+  if (missing.length) L.push('## Not available in this run', '', ...missing, '');
+  return `${L.join('\n')}\n`;
+}

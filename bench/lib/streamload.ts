@@ -1,0 +1,77 @@
+// The Stream Load client the engine uses in the suite: the real adapter (engine/src/streamload) when it is
+// there, else a labelled stand-in that PUTs straight to the sandbox's BE. Either way it is wrapped to count
+// how long the engine waits on Stream Load, so each run can say whether HTTP and the sandbox were the limit.
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { StreamLoadError, type StreamLoadClient, type StreamLoadResponse, type StreamLoadTarget } from '../../engine/src/ports';
+
+export interface StreamLoadTally {
+  loads: number;
+  /** Wall time spent inside load() (sums over concurrent tasks). */
+  ms: number;
+  bytes: number;
+  /** The sandbox's own LoadTimeMs, summed. */
+  serverMs: number;
+}
+
+export function realAdapterPresent(): boolean {
+  return existsSync(join(__dirname, '..', '..', 'engine', 'src', 'streamload', 'index.ts'));
+}
+
+type AdapterModule = { createStreamLoadClient(target: StreamLoadTarget): StreamLoadClient };
+
+function standIn(beUrl: string, target: StreamLoadTarget): StreamLoadClient {
+  const auth = `Basic ${Buffer.from(`${target.user}:${target.password}`).toString('base64')}`;
+  return {
+    async load(req) {
+      let res: Response;
+      try {
+        res = await fetch(`${beUrl}/api/${req.db}/${req.table}/_stream_load`, {
+          method: 'PUT',
+          headers: { ...req.headers, label: req.label, authorization: auth },
+          body: req.body,
+          signal: req.signal ? AbortSignal.any([req.signal, AbortSignal.timeout(req.timeoutMs)]) : AbortSignal.timeout(req.timeoutMs),
+        });
+      } catch (err) {
+        throw new StreamLoadError('unreachable', (err as Error).message);
+      }
+      return (await res.json()) as StreamLoadResponse;
+    },
+    async close() {},
+  };
+}
+
+/** The factory for Engine.open, and the tally it fills. */
+export async function instrumentedStreamLoad(beUrl: string): Promise<{ factory: (t: StreamLoadTarget) => StreamLoadClient; tally: StreamLoadTally; kind: 'adapter' | 'stand-in' }> {
+  const tally: StreamLoadTally = { loads: 0, ms: 0, bytes: 0, serverMs: 0 };
+  let make: (t: StreamLoadTarget) => StreamLoadClient;
+  let kind: 'adapter' | 'stand-in';
+  if (realAdapterPresent()) {
+    const path = '../../engine/src/streamload/index';
+    const mod = (await import(path)) as AdapterModule;
+    make = (t) => mod.createStreamLoadClient(t);
+    kind = 'adapter';
+  } else {
+    make = (t) => standIn(beUrl, t);
+    kind = 'stand-in';
+  }
+  const factory = (t: StreamLoadTarget): StreamLoadClient => {
+    const inner = make(t);
+    return {
+      async load(req) {
+        const start = performance.now();
+        try {
+          const r = await inner.load(req);
+          tally.serverMs += typeof r.LoadTimeMs === 'number' ? r.LoadTimeMs : 0;
+          return r;
+        } finally {
+          tally.loads += 1;
+          tally.bytes += req.body.length;
+          tally.ms += performance.now() - start;
+        }
+      },
+      close: () => inner.close(),
+    };
+  };
+  return { factory, tally, kind };
+}

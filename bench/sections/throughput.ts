@@ -1,0 +1,113 @@
+// Engine throughput: CSV (~100 B) and JSON (~500 B) rows, 1 and 5 partitions, default and tuned properties,
+// each against a plain kafkajs consumer reading the same topic in the same run (the ceiling; goal ≥ 0.8×).
+import { Child } from '../lib/child';
+import { prefill, rowBytes, type Format } from '../lib/data';
+import { median } from '../lib/stats';
+import type { World } from '../lib/world';
+import type { CeilingResult } from '../children/ceiling';
+import { runEngine, type EngineRun } from './engineRun';
+
+export interface Variant {
+  id: 'default' | 'tuned';
+  properties: Record<string, string>;
+  settings: Record<string, number>;
+}
+
+export const VARIANTS: Variant[] = [
+  { id: 'default', properties: {}, settings: {} },
+  {
+    id: 'tuned',
+    properties: { max_batch_interval: '5', desired_concurrent_number: '5' },
+    settings: { routine_load_task_consume_second: 10, routine_load_task_timeout_second: 60 },
+  },
+];
+
+export interface ScenarioResult {
+  id: string;
+  format: Format;
+  partitions: number;
+  rows: number;
+  rowBytes: number;
+  topic: string;
+  prefillSeconds: number;
+  ceiling: CeilingResult[];
+  runs: Record<string, EngineRun[]>;
+  summary: {
+    ceilingRowsPerS: number;
+    ceilingMBPerS: number;
+    engine: Record<string, { rowsPerS: number; mbPerS: number; ratio: number; pairedRatio: number; engineCpuShare: number; sandboxCpuShare: number; brokerCpuShare: number; streamLoadShare: number; peakRssMB: number }>;
+  };
+}
+
+export async function ceilingRun(world: World, topic: string, rows: number): Promise<CeilingResult> {
+  const child = world.track(Child.start<{ type: string }>('kafkajs', 'ceiling.ts'));
+  try {
+    return await child.request<CeilingResult>({ type: 'consume', broker: world.broker, topic, rows }, 200_000);
+  } finally {
+    await child.stop(5000);
+  }
+}
+
+export interface ThroughputOptions {
+  formats: Format[];
+  partitions: number[];
+  rows: Record<Format, number>;
+  reps: number;
+  log: (line: string) => void;
+}
+
+export async function benchThroughput(world: World, o: ThroughputOptions): Promise<ScenarioResult[]> {
+  const out: ScenarioResult[] = [];
+  for (const format of o.formats) {
+    for (const partitions of o.partitions) {
+      const rows = o.rows[format];
+      const id = `${format}-${partitions}p`;
+      const bytesPerRow = rowBytes(format);
+      const topic = await world.topic(id, partitions);
+      const p0 = performance.now();
+      await prefill(world.producer, topic, partitions, format, rows);
+      const prefillSeconds = (performance.now() - p0) / 1000;
+      o.log(`  ${id}: ${rows.toLocaleString('en-US')} rows of ${bytesPerRow} B in ${prefillSeconds.toFixed(1)} s`);
+      const sandbox = await world.sandbox();
+      const result: ScenarioResult = {
+        id, format, partitions, rows, rowBytes: bytesPerRow, topic, prefillSeconds, ceiling: [], runs: {},
+        summary: { ceilingRowsPerS: Number.NaN, ceilingMBPerS: Number.NaN, engine: {} },
+      };
+      try {
+        // Interleaved, so drift on a shared machine touches every contender alike.
+        for (let rep = 0; rep < o.reps; rep++) {
+          const c = await ceilingRun(world, topic, rows);
+          result.ceiling.push(c);
+          o.log(`    rep ${rep + 1} kafkajs: ${Math.round(c.rows / (c.totalMs / 1000)).toLocaleString('en-US')} rows/s`);
+          for (const v of VARIANTS) {
+            const run = await runEngine(world, sandbox, { topic, format, rows, rowBytes: bytesPerRow, properties: v.properties, settings: v.settings });
+            const { stats: _stats, ...kept } = run;
+            (result.runs[v.id] ??= []).push(kept);
+            o.log(`    rep ${rep + 1} engine ${v.id}: ${Math.round(run.rowsPerS).toLocaleString('en-US')} rows/s (engine CPU ${(run.engineCpuS / run.seconds * 100).toFixed(0)}%, sandbox ${(run.sandboxCpuS / run.seconds * 100).toFixed(0)}%, broker ${(run.brokerCpuS / run.seconds * 100).toFixed(0)}%)`);
+          }
+        }
+      } finally {
+        await sandbox.child.stop();
+      }
+      const ceilingRates = result.ceiling.map((c) => c.rows / (c.totalMs / 1000));
+      result.summary.ceilingRowsPerS = median(ceilingRates);
+      result.summary.ceilingMBPerS = (result.summary.ceilingRowsPerS * bytesPerRow) / 1e6;
+      for (const [variant, runs] of Object.entries(result.runs)) {
+        const rate = median(runs.map((r) => r.rowsPerS));
+        result.summary.engine[variant] = {
+          rowsPerS: rate,
+          mbPerS: (rate * bytesPerRow) / 1e6,
+          ratio: rate / result.summary.ceilingRowsPerS,
+          pairedRatio: median(runs.map((r, i) => r.rowsPerS / (ceilingRates[i] ?? Number.NaN))),
+          engineCpuShare: median(runs.map((r) => r.engineCpuS / r.seconds)),
+          sandboxCpuShare: median(runs.map((r) => r.sandboxCpuS / r.seconds)),
+          brokerCpuShare: median(runs.map((r) => r.brokerCpuS / r.seconds)),
+          streamLoadShare: median(runs.map((r) => r.streamLoadShare)),
+          peakRssMB: median(runs.map((r) => r.peakRssMB)),
+        };
+      }
+      out.push(result);
+    }
+  }
+  return out;
+}
