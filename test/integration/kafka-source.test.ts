@@ -101,6 +101,21 @@ describe('Kafka source (real broker)', () => {
     assert.equal(a[0].values.length, 57);
   });
 
+  it('reads the same bytes in many small pipelined fetches as in one big one', async () => {
+    // One record batch per fetch: every round is a speculative fetch from where the previous batch ended.
+    const tiny = open(sourceConfig(broker, topic, { 'max.partition.fetch.bytes': '64' }));
+    const start = offsets([0, 1, 2, 3, 4].map((p) => [p, 3 + p]));
+    const untilOffsets = offsets([0, 1, 2, 3, 4].map((p) => [p, 97 - p]));
+    const limits = () => ({ deadlineMs: Date.now() + 20000, maxBytes: 1 << 30, untilOffsets });
+    const small = await tiny.read(start, limits());
+    const big = await source.read(start, limits());
+    assert.deepEqual(small.map(texts), big.map(texts));
+    for (const b of small) {
+      assert.equal(b.lastOffset, BigInt(96 - b.partition));
+      assert.equal(b.values.length, 94 - 2 * b.partition);
+    }
+  });
+
   it('stops at the end of each partition when no until offsets are given', async () => {
     const t0 = Date.now();
     const batches = await source.read(offsets([[0, 95], [2, 100]]), { deadlineMs: Date.now() + 10000, maxBytes: 1 << 30 });

@@ -49,6 +49,14 @@ interface PartitionState {
   escalate: boolean;
 }
 
+/** A partition in a fetch round, at the offset the round asks for. */
+interface Planned {
+  s: PartitionState;
+  offset: Offset;
+}
+
+type Round = Array<PromiseSettledResult<{ offsets: Map<number, Offset>; single: boolean; parts: FetchPartitionResponse[] }>>;
+
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /** Routes kafkajs' log lines into the engine's log: connection noise at debug, the rest at warn, each line at most once a minute. */
@@ -232,18 +240,18 @@ export function createKafkaSource(config: KafkaSourceConfig, log: PortLog = () =
     bytesPerRecord = bytesPerRecord === 0 ? avg : bytesPerRecord * 0.8 + avg * 0.2;
     recordsPerBatch = Math.max(largest, recordsPerBatch * 0.9);
   };
-  const partitionBytes = (s: PartitionState, cap: number, bytesLeft: number): number => {
+  const partitionBytes = (s: PartitionState, offset: Offset, cap: number, bytesLeft: number): number => {
     if (bytesPerRecord === 0) return cap;
     const batch = recordsPerBatch * bytesPerRecord;
-    const wanted = s.until !== undefined ? Number(s.until - s.next) * bytesPerRecord : Infinity;
+    const wanted = s.until !== undefined ? Number(s.until - offset) * bytesPerRecord : Infinity;
     // A whole batch before and after the range, since fetches return whole batches from the one holding `next`.
     const need = Math.min(wanted, bytesLeft) * 1.25 + 2 * batch + 4096;
-    return Math.max(64 * 1024, Math.min(cap, Math.ceil(need)));
+    return Math.min(cap, Math.max(64 * 1024, Math.ceil(need)));
   };
 
   async function fetchFrom(
     broker: InternalBroker,
-    states: PartitionState[],
+    items: Planned[],
     maxWaitMs: number,
     single: boolean,
     bytesLeft: number,
@@ -258,10 +266,10 @@ export function createKafkaSource(config: KafkaSourceConfig, log: PortLog = () =
       topics: [
         {
           topic,
-          partitions: states.map((s) => ({
+          partitions: items.map(({ s, offset }) => ({
             partition: s.partition,
-            fetchOffset: s.next.toString(),
-            maxBytes: single ? ESCALATED_BYTES : partitionBytes(s, o.fetch.maxBytesPerPartition, bytesLeft),
+            fetchOffset: offset.toString(),
+            maxBytes: single ? ESCALATED_BYTES : partitionBytes(s, offset, o.fetch.maxBytesPerPartition, bytesLeft),
           })),
         },
       ],
@@ -285,7 +293,7 @@ export function createKafkaSource(config: KafkaSourceConfig, log: PortLog = () =
     let full = false;
     let failures = 0;
 
-    const consume = (s: PartitionState, r: FetchPartitionResponse) => {
+    const consume = (s: PartitionState, r: FetchPartitionResponse, single: boolean) => {
       const before = s.next;
       const hw = BigInt(r.highWatermark);
       const lso = r.lastStableOffset !== undefined ? BigInt(r.lastStableOffset) : -1n;
@@ -330,42 +338,88 @@ export function createKafkaSource(config: KafkaSourceConfig, log: PortLog = () =
       if (!stopped && s.next === before && s.next < end) {
         // Kafka answers with data whenever there is some in [next, end); an empty answer below the end is either a
         // gap (compacted or deleted offsets) or a batch that did not fit. Ask once more with room for any batch.
-        if (s.escalate) {
+        if (s.escalate && single) {
           log('debug', `Kafka partition ${s.partition} of "${topic}": no records between ${s.next} and ${end}; skipping the gap.`);
           s.next = end;
           s.escalate = false;
         } else {
           s.escalate = true;
         }
-      } else {
+      } else if (s.next !== before || stopped) {
         s.escalate = false;
       }
       if (full) return;
       if (s.until !== undefined ? s.next >= s.until : s.next >= bound) s.done = true; // range end, or EOF
     };
 
+    const startRound = (plan: Planned[]): Promise<Round> =>
+      (async (): Promise<Round> => {
+        const wait = Math.max(0, Math.min(o.fetch.maxWaitMs, limits.deadlineMs - Date.now()));
+        try {
+          const c = await ready(what);
+          const byPlan = new Map(plan.map((x) => [x.s.partition, x]));
+          const groups: Array<{ nodeId: string; items: Planned[]; single: boolean }> = [];
+          for (const [nodeId, parts] of await leaders(c, plan.map((x) => x.s.partition))) {
+            const items = parts.map((p) => byPlan.get(p) as Planned);
+            const normal = items.filter((x) => !x.s.escalate);
+            if (normal.length > 0) groups.push({ nodeId, items: normal, single: false });
+            for (const x of items.filter((i) => i.s.escalate)) groups.push({ nodeId, items: [x], single: true });
+          }
+          return await Promise.allSettled(
+            groups.map(async (g) => ({
+              offsets: new Map(g.items.map((x) => [x.s.partition, x.offset])),
+              single: g.single,
+              parts: await fetchFrom(await c.findBroker({ nodeId: g.nodeId }), g.items, g.single ? 0 : wait, g.single, limits.maxBytes - bytes),
+            })),
+          );
+        } catch (e) {
+          return [{ status: 'rejected', reason: e }];
+        }
+      })();
+    const canGoOn = () => !full && !limits.signal?.aborted && limits.deadlineMs - Date.now() > 0;
+
     await ready(what);
+    // Fetches are pipelined: as soon as a round arrives, the next one is sent from where this one ends (its last
+    // batch), and the arrived one is consumed meanwhile. A response is used only if it starts exactly at the
+    // partition's next offset, so a wrong guess costs a fetch, never a record.
+    let pending: Promise<Round> | undefined;
+    let planned = new Map<number, Offset>();
+    const plannedAt = (s: PartitionState) => planned.get(s.partition);
     for (;;) {
       const active = states.filter((s) => !s.done);
-      if (active.length === 0 || full) break;
-      const remaining = limits.deadlineMs - Date.now();
-      if (remaining <= 0 || limits.signal?.aborted) break;
-      const wait = Math.max(0, Math.min(o.fetch.maxWaitMs, remaining));
-      let results: Array<PromiseSettledResult<FetchPartitionResponse[]>>;
-      try {
-        const c = await ready(what);
-        const groups: Array<{ nodeId: string; states: PartitionState[]; single: boolean }> = [];
-        for (const [nodeId, parts] of await leaders(c, active.map((s) => s.partition))) {
-          const ps = parts.map((p) => byPartition.get(p) as PartitionState);
-          const normal = ps.filter((s) => !s.escalate);
-          if (normal.length > 0) groups.push({ nodeId, states: normal, single: false });
-          for (const s of ps.filter((x) => x.escalate)) groups.push({ nodeId, states: [s], single: true });
+      if (active.length === 0 || !canGoOn()) break;
+      const results = await (pending ?? startRound(active.map((s) => ({ s, offset: s.next }))));
+      pending = undefined;
+      // Where each partition will stand once this round is consumed: the end of its last batch (undefined when
+      // nothing arrived); partitions that will be finished are left out.
+      const guesses = new Map<number, Offset | undefined>();
+      for (const r of results) {
+        if (r.status !== 'fulfilled') continue;
+        for (const pr of r.value.parts) {
+          const s = byPartition.get(pr.partition);
+          if (!s || r.value.offsets.get(pr.partition) !== s.next || pr.messages.length === 0) continue;
+          const last = pr.messages[pr.messages.length - 1].batchContext;
+          const guess = BigInt(last.firstOffset) + BigInt(last.lastOffsetDelta) + 1n;
+          const lso = pr.lastStableOffset !== undefined ? BigInt(pr.lastStableOffset) : -1n;
+          const bound = isolationLevel === 1 && lso >= 0n ? lso : BigInt(pr.highWatermark);
+          guesses.set(pr.partition, (s.until !== undefined ? guess >= s.until : guess >= bound) ? undefined : guess);
         }
-        results = await Promise.allSettled(
-          groups.map(async (g) => fetchFrom(await c.findBroker({ nodeId: g.nodeId }), g.states, g.single ? 0 : wait, g.single, limits.maxBytes - bytes)),
-        );
-      } catch (e) {
-        results = [{ status: 'rejected', reason: e }];
+      }
+      if (!results.some((r) => r.status === 'rejected') && canGoOn()) {
+        const plan: Planned[] = [];
+        for (const s of states) {
+          if (s.done) continue;
+          if (!guesses.has(s.partition)) plan.push({ s, offset: s.next });
+          else {
+            const guess = guesses.get(s.partition);
+            if (guess !== undefined) plan.push({ s, offset: guess });
+          }
+        }
+        planned = new Map(plan.map((x) => [x.s.partition, x.offset]));
+        if (plan.length > 0) {
+          pending = startRound(plan);
+          pending.catch(() => undefined);
+        }
       }
       let failure: unknown;
       for (const r of results) {
@@ -373,13 +427,21 @@ export function createKafkaSource(config: KafkaSourceConfig, log: PortLog = () =
           failure ??= r.reason;
           continue;
         }
-        for (const pr of [...r.value].sort((a, b) => a.partition - b.partition)) {
+        for (const pr of [...r.value.parts].sort((a, b) => a.partition - b.partition)) {
           const s = byPartition.get(pr.partition);
-          if (s && !s.done && !full) consume(s, pr);
+          if (s && !s.done && !full && r.value.offsets.get(pr.partition) === s.next) consume(s, pr, r.value.single);
         }
       }
       if (failure === undefined) {
         failures = 0;
+        // A partition whose speculative fetch no longer matches (a gap was skipped) is fetched again next round.
+        if (pending && states.some((s) => !s.done && plannedAt(s) !== s.next)) {
+          pending = pending.then(async (round) => {
+            const missed = states.filter((s) => !s.done && plannedAt(s) !== s.next);
+            return missed.length > 0 && canGoOn() ? [...round, ...(await startRound(missed.map((s) => ({ s, offset: s.next }))))] : round;
+          });
+          pending.catch(() => undefined);
+        }
         continue;
       }
       const e = failure as { name?: string; partition?: number };
