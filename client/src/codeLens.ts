@@ -22,7 +22,7 @@ export class RoutineLoadCodeLenses implements vscode.CodeLensProvider, vscode.Di
   private timer: NodeJS.Timeout | undefined;
 
   constructor(private readonly engine: EngineConnection, private readonly defaultDb: () => string) {
-    // Job updates arrive with every committed task: redraw at most once a second.
+    // Job updates arrive with every committed task: redraw at most twice a second.
     this.subscriptions = [engine.onDidChangeJob(() => this.schedule()), engine.onDidChangeState(() => this.schedule())];
   }
 
@@ -31,7 +31,7 @@ export class RoutineLoadCodeLenses implements vscode.CodeLensProvider, vscode.Di
     this.timer = setTimeout(() => {
       this.timer = undefined;
       this.changed.fire();
-    }, 1000);
+    }, 500);
   }
 
   dispose(): void {

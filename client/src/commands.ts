@@ -215,6 +215,7 @@ export function registerCommands(context: vscode.ExtensionContext, deps: Command
       const job = await pickJob(arg, 'Pause', isActive, 'No job is running, so none can be paused.');
       if (!job) return;
       await jobCommand((j) => `PAUSE ROUTINE LOAD FOR ${qualifiedSqlName(j)}`, job);
+      return true;
     }),
 
     guarded('routineLoad.resumeJob', async (arg?: JobArg) => {
@@ -222,13 +223,16 @@ export function registerCommands(context: vscode.ExtensionContext, deps: Command
       const job = await pickJob(arg, 'Resume', (j) => j.state === 'PAUSED', 'No job is paused, so none can be resumed.');
       if (!job) return;
       await jobCommand((j) => `RESUME ROUTINE LOAD FOR ${qualifiedSqlName(j)}`, job);
+      return true;
     }),
 
-    guarded('routineLoad.stopJob', async (arg?: JobArg) => {
+    // `{ confirm: false }` is for automation (tests, other extensions): people always get the modal question.
+    guarded('routineLoad.stopJob', async (arg?: JobArg, options?: { confirm?: boolean }) => {
       const job = await pickJob(arg, 'Stop', (j) => !isFinal(j), 'Every job is already stopped.');
       if (!job) return;
-      if (!(arg as { confirmed?: boolean } | undefined)?.confirmed && !(await confirmStop(jobLabel(job)))) return;
+      if (options?.confirm !== false && !(await confirmStop(jobLabel(job)))) return false;
       await jobCommand((j) => `STOP ROUTINE LOAD FOR ${qualifiedSqlName(j)}`, job);
+      return true;
     }),
 
     guarded('routineLoad.alterJob', async (arg?: JobArg, properties?: string) => {
@@ -257,13 +261,15 @@ export function registerCommands(context: vscode.ExtensionContext, deps: Command
       void vscode.window.showInformationMessage(`Routine Load: ${jobLabel(job)} altered; resume it to load with the new properties.`, 'Resume').then((c) => {
         if (c) void vscode.commands.executeCommand('routineLoad.resumeJob', job);
       });
+      return true;
     }),
 
     guarded('routineLoad.showJob', async (arg?: JobArg) => {
       const job = await pickJob(arg, 'Show', () => true, 'There are no jobs yet.');
       if (!job) return;
       const results = await jobCommand((j) => `SHOW ALL ROUTINE LOAD FOR ${qualifiedSqlName(j)}`, job);
-      await deps.shows.open(`SHOW ROUTINE LOAD FOR ${job.dbName}.${job.name}`, `SHOW ALL ROUTINE LOAD FOR ${job.dbName}.${job.name}\\G\n${renderResults(results)}`);
+      const editor = await deps.shows.open(`SHOW ROUTINE LOAD FOR ${job.dbName}.${job.name}`, `SHOW ALL ROUTINE LOAD FOR ${job.dbName}.${job.name}\\G\n${renderResults(results)}`);
+      return editor.document.uri.toString();
     }),
 
     guarded('routineLoad.showTasks', async (arg?: JobArg) => {
@@ -271,7 +277,8 @@ export function registerCommands(context: vscode.ExtensionContext, deps: Command
       if (!job) return;
       const sql = `SHOW ROUTINE LOAD TASK FROM ${sqlName(job.dbName)} WHERE JobName = "${job.name.replace(/["\\]/g, '\\$&')}"`;
       const results = await execute(sql, job.dbName);
-      await deps.shows.open(`TASKS ${job.dbName}.${job.name}`, `${sql}\\G\n${renderResults(results)}`);
+      const editor = await deps.shows.open(`TASKS ${job.dbName}.${job.name}`, `${sql}\\G\n${renderResults(results)}`);
+      return editor.document.uri.toString();
     }),
 
     guarded('routineLoad.refresh', async () => {

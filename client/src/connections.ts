@@ -215,8 +215,9 @@ export async function checkConnection(conn: StarRocksConnection, timeoutMs = CHE
 }
 
 function unreachableMessage(url: string, err: unknown, timeoutMs: number): string {
-  const cause = (err as { cause?: { code?: string } } | undefined)?.cause;
-  const code = cause?.code ?? (err as { code?: string } | undefined)?.code;
+  // fetch wraps the socket error in `cause`; with several addresses it is an AggregateError.
+  const cause = (err as { cause?: { code?: string; errors?: { code?: string }[] } } | undefined)?.cause;
+  const code = cause?.code ?? cause?.errors?.[0]?.code ?? (err as { code?: string } | undefined)?.code;
   const name = (err as { name?: string } | undefined)?.name;
   if (name === 'TimeoutError' || name === 'AbortError') return `StarRocks at ${url} did not answer within ${timeoutMs / 1000} s.`;
   switch (code) {

@@ -8,11 +8,14 @@
 //   node scripts/vscode/run-tests.mjs --tests out/e2e/suite.js [--folder DIR] [--timeout MS] [--artifacts DIR]
 //
 // Everything started here runs in its own process group and is killed on every way out.
-// The extension host may ask for a screenshot by logging `[[screenshot:NAME]]`; the runner saves
-// test-artifacts/NAME.png (and NAME-statusbar.png) and then creates `<run dir>/NAME.done`.
+// The extension host may drive what it cannot reach itself through its log:
+//   `[[screenshot:NAME]]` saves test-artifacts/NAME.png (and NAME-statusbar.png), then writes the
+//                          status bar's text to `<run dir>/NAME.done`;
+//   `[[click:LABEL]]`     clicks the button LABEL (a modal dialog's, say), then creates `<run dir>/click-LABEL.done`.
+// The run dir reaches the extension host as ROUTINE_LOAD_E2E_RUN_DIR.
 /* global fetch, AbortSignal */
 import { spawn } from 'node:child_process';
-import { createWriteStream, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createWriteStream, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { homedir, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -159,6 +162,14 @@ export async function startCodeServer({ tools, runDir, env = {}, startTimeoutMs 
   return { port, url, logFile, stop, pid: child.pid };
 }
 
+function filesUnder(dir) {
+  try {
+    return readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? filesUnder(join(dir, e.name)) : [join(dir, e.name)]));
+  } catch {
+    return [];
+  }
+}
+
 export function tail(path, lines = 30) {
   try {
     return readFileSync(path, 'utf8').trimEnd().split('\n').slice(-lines).join('\n');
@@ -232,6 +243,9 @@ export async function runSuite(options) {
       for (const m of text.matchAll(/\[\[screenshot:([A-Za-z0-9_-]+)\]\]/g)) {
         shots.push(takeScreenshot(page, m[1], artifactsDir, runDir, onLog));
       }
+      for (const m of text.matchAll(/\[\[click:([A-Za-z0-9 _-]+)\]\]/g)) {
+        shots.push(clickButton(page, m[1], runDir, onLog));
+      }
     });
     page.on('pageerror', (err) => onLog(`[page error] ${err.message}`));
     await page.goto(workbenchUrl(server, { folder: workspace, extensionPath, testsPath }), { timeout: 30_000 });
@@ -246,6 +260,10 @@ export async function runSuite(options) {
       await page.screenshot({ path: shot, timeout: 10_000 }).catch(() => undefined);
       onLog(`[runner] failure screenshot: ${shot}`);
       onLog(`[runner] last lines of the code-server log:\n${tail(server.logFile)}`);
+      // The extension's own output channels say what it did (the log channel, the language server's).
+      for (const file of filesUnder(join(runDir, 'ud', 'logs')).filter((f) => /routine-load|Routine Load/.test(f))) {
+        onLog(`[runner] ${file.slice(runDir.length + 1)}:\n${tail(file, 60)}`);
+      }
     }
     if (options.afterRun) await options.afterRun(page, server);
   } finally {
@@ -258,17 +276,45 @@ export async function runSuite(options) {
 
 async function takeScreenshot(page, name, artifactsDir, runDir, onLog) {
   try {
+    // A side bar wide enough for tree items' descriptions: drag its edge, as a user would.
+    const sidebar = await page.locator('#workbench\\.parts\\.sidebar').boundingBox().catch(() => null);
+    if (sidebar && sidebar.width < 480) {
+      const x = sidebar.x + sidebar.width + 1;
+      const y = sidebar.y + sidebar.height / 2;
+      await page.mouse.move(x, y);
+      await page.mouse.down();
+      await page.mouse.move(sidebar.x + 520, y, { steps: 5 });
+      await page.mouse.up();
+    }
     // Let the workbench paint what the test just changed (tree refresh, status bar).
     await page.waitForTimeout(300);
     const path = join(artifactsDir, `${name}.png`);
     await page.screenshot({ path, timeout: 10_000 });
     const bar = page.locator('#workbench\\.parts\\.statusbar');
-    if (await bar.count()) await bar.screenshot({ path: join(artifactsDir, `${name}-statusbar.png`), timeout: 10_000 });
+    let barText = '';
+    if (await bar.count()) {
+      await bar.screenshot({ path: join(artifactsDir, `${name}-statusbar.png`), timeout: 10_000 });
+      barText = (await bar.innerText({ timeout: 5000 })).replace(/\s+/g, ' ');
+    }
     onLog(`[runner] screenshot saved: ${path}`);
+    writeFileSync(join(runDir, `${name}.done`), barText);
   } catch (err) {
     onLog(`[runner] screenshot ${name} failed: ${err.message}`);
-  } finally {
     writeFileSync(join(runDir, `${name}.done`), '');
+  }
+}
+
+async function clickButton(page, label, runDir, onLog) {
+  const done = join(runDir, `click-${label.replace(/\W+/g, '_')}.done`);
+  try {
+    const button = page.locator('.monaco-dialog-box .monaco-button, .notifications-toasts .monaco-button', { hasText: label }).first();
+    await button.waitFor({ state: 'visible', timeout: 15_000 });
+    await button.click({ timeout: 5000 });
+    onLog(`[runner] clicked "${label}"`);
+    writeFileSync(done, 'clicked');
+  } catch (err) {
+    onLog(`[runner] could not click "${label}": ${err.message}`);
+    writeFileSync(done, `failed: ${err.message}`);
   }
 }
 
