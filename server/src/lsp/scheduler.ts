@@ -8,6 +8,8 @@ export interface SchedulerHooks {
   delay(): number;
   document(uri: string): TextDocument | undefined;
   compute(document: TextDocument): Diagnostic[];
+  /** Work that can be done before the debounce ends (parsing), so fresh diagnostics come sooner after it. */
+  prepare?(document: TextDocument): void;
   publish(uri: string, version: number, diagnostics: Diagnostic[]): void;
   log(message: string, error?: unknown): void;
 }
@@ -16,7 +18,7 @@ export interface SchedulerHooks {
 const OTHERS_FACTOR = 4;
 
 export class DiagnosticsScheduler {
-  private timers = new Map<string, { timer: NodeJS.Timeout; due: number }>();
+  private timers = new Map<string, { timer: NodeJS.Timeout; due: number; early?: NodeJS.Timeout }>();
 
   constructor(private readonly hooks: SchedulerHooks) {}
 
@@ -26,7 +28,9 @@ export class DiagnosticsScheduler {
       this.timers.delete(uri);
       this.run(uri);
     }, delay);
-    this.timers.set(uri, { timer, due: Date.now() + delay });
+    // Halfway through a pause in typing, parse; when the pause is long enough, only analysis is left.
+    const early = this.hooks.prepare && delay >= 20 ? setTimeout(() => this.prepare(uri), delay / 2) : undefined;
+    this.timers.set(uri, { timer, due: Date.now() + delay, early });
   }
 
   /** Refresh every document but `uri`, unless one is already due sooner. */
@@ -46,13 +50,29 @@ export class DiagnosticsScheduler {
 
   cancel(uri: string): void {
     const pending = this.timers.get(uri);
-    if (pending) clearTimeout(pending.timer);
+    if (pending) {
+      clearTimeout(pending.timer);
+      if (pending.early) clearTimeout(pending.early);
+    }
     this.timers.delete(uri);
   }
 
   dispose(): void {
-    for (const { timer } of this.timers.values()) clearTimeout(timer);
+    for (const { timer, early } of this.timers.values()) {
+      clearTimeout(timer);
+      if (early) clearTimeout(early);
+    }
     this.timers.clear();
+  }
+
+  private prepare(uri: string): void {
+    const document = this.hooks.document(uri);
+    if (!document) return;
+    try {
+      this.hooks.prepare?.(document);
+    } catch (error) {
+      this.hooks.log(`preparing ${uri} failed`, error);
+    }
   }
 
   private run(uri: string): void {

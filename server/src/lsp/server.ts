@@ -49,6 +49,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     delay: () => delay,
     document: (uri) => documents.get(uri),
     compute: (document) => service.diagnostics(document),
+    prepare: (document) => void service.parsed(document),
     publish: (uri, version, diagnostics) => void connection.sendDiagnostics({ uri, version, diagnostics }),
     log,
   });

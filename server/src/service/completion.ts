@@ -18,7 +18,7 @@ import type { DocumentState } from './documents';
 import { functions, functionMarkdown } from './functionCatalogue';
 import type { KafkaCatalog, SchemaCatalog } from './metadata';
 import { propertyMarkdown, summaryLine } from './propertyDocs';
-import { statementAt, upper, unquote, type Token } from './scan';
+import { upper, unquote, type Token } from './scan';
 import { allTables, describeColumn, resolveTable, type ResolvedTable } from './tables';
 import type { Workspace } from './workspace';
 
@@ -71,10 +71,8 @@ function allTimeZones(): string[] {
 }
 
 export function complete(doc: DocumentState, offset: number, env: CompletionEnv): CompletionList {
-  const ranges = doc.statements;
-  const index = statementAt(ranges, offset);
   // The cursor in blank space between statements starts a new statement.
-  const r = index >= 0 ? ranges[index] : { start: offset, end: offset };
+  const r = doc.rangeAt(offset) ?? { start: offset, end: offset };
   const ctx = cursorContext(doc.text, r.start, r.end, offset);
   const items = new Completer(doc, offset, ctx, env).run();
   return { isIncomplete: false, items };

@@ -1,31 +1,83 @@
-// A version-keyed cache of what the features derive from a document: statement bounds (the
-// scanner's, for completion on every keystroke) and the core's parse. A new version drops the
-// old entry; reading an unchanged version costs nothing.
+// A version-keyed cache of what the features derive from a document: chunk bounds and statement
+// ranges (the scanner's, for completion on every keystroke) and the core's parse. A new version
+// of a document is derived incrementally from the last one that already did the work, so a
+// keystroke in a large file costs what it changes.
 import type { ParseResult } from '../language/ast';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import { parseText } from './core';
+import { chunk, commonEnds, rechunk, reparse, type Chunking } from './incremental';
 import { splitStatements, type StatementRange } from './scan';
 
 export class DocumentState {
-  private statementRanges?: StatementRange[];
-  private parsed?: ParseResult;
-
   readonly uri: string;
   /** The version this state was built from: TextDocument objects are updated in place. */
   readonly version: number;
+  private statementRanges?: StatementRange[];
+  private parsed?: ParseResult;
+  private chunking?: Chunking;
+  /** The newest earlier state with a parse / with chunks: what this one is derived from. */
+  private parseBasis?: DocumentState;
+  private chunkBasis?: DocumentState;
 
-  constructor(readonly document: TextDocument, readonly text: string) {
+  constructor(readonly document: TextDocument, readonly text: string, previous?: DocumentState) {
     this.uri = document.uri;
     this.version = document.version;
+    if (previous) {
+      this.parseBasis = previous.parsed ? previous : previous.parseBasis;
+      this.chunkBasis = previous.chunking ? previous : previous.chunkBasis;
+    }
   }
 
+  /** Every statement's range (a full scan: for folding and the like, not per keystroke). */
   get statements(): StatementRange[] {
     this.statementRanges ??= splitStatements(this.text);
     return this.statementRanges;
   }
 
+  get chunks(): Chunking {
+    if (!this.chunking) {
+      const basis = this.chunkBasis;
+      if (basis?.chunking) {
+        const { prefix, suffix } = commonEnds(basis.text, this.text);
+        this.chunking = rechunk(basis.chunking, basis.text, this.text, prefix, suffix);
+      } else this.chunking = chunk(this.text);
+      this.chunkBasis = undefined;
+    }
+    return this.chunking;
+  }
+
+  /** The statement the cursor at `offset` is in (up to its `;`), or undefined between statements. */
+  rangeAt(offset: number): StatementRange | undefined {
+    const ends = this.chunks.ends;
+    // First chunk whose end (just after its `;`) is past the offset.
+    let lo = 0;
+    let hi = ends.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (ends[mid] > offset) hi = mid;
+      else lo = mid + 1;
+    }
+    const start = lo > 0 ? ends[lo - 1] : 0;
+    const end = lo < ends.length ? ends[lo] : this.text.length;
+    const range = splitStatements(this.text, start, end)[0];
+    if (!range || offset < range.start) return undefined;
+    return { start: range.start, end: range.end, stop: lo < ends.length ? end - 1 : this.text.length };
+  }
+
   get parse(): ParseResult {
-    this.parsed ??= parseText(this.text);
+    if (!this.parsed) {
+      const basis = this.parseBasis;
+      if (basis?.parsed && basis.chunking) {
+        const { prefix, suffix } = commonEnds(basis.text, this.text);
+        this.chunking ??= rechunk(basis.chunking, basis.text, this.text, prefix, suffix);
+        this.parsed = reparse({ text: basis.text, parse: basis.parsed, chunks: basis.chunking }, this.text, this.chunking, prefix, suffix);
+        // The basis's statements after the edit now belong to this version (shifted in place).
+        basis.parsed = undefined;
+      } else {
+        this.chunking ??= chunk(this.text);
+        this.parsed = reparse(undefined, this.text, this.chunking, 0, 0);
+      }
+      this.parseBasis = undefined;
+    }
     return this.parsed;
   }
 
@@ -41,7 +93,7 @@ export class DocumentCache {
   get(document: TextDocument): DocumentState {
     const entry = this.entries.get(document.uri);
     if (entry && entry.version === document.version && entry.document === document) return entry;
-    const state = new DocumentState(document, document.getText());
+    const state = new DocumentState(document, document.getText(), entry);
     this.entries.set(document.uri, state);
     return state;
   }

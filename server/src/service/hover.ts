@@ -11,7 +11,7 @@ import { KEYWORD_DOCS } from './keywordDocs';
 import { locate } from './locate';
 import type { SchemaCatalog } from './metadata';
 import { propertyMarkdown } from './propertyDocs';
-import { statementAt, upper } from './scan';
+import { upper } from './scan';
 import { describeColumn, resolveTable } from './tables';
 import type { Workspace } from './workspace';
 
@@ -60,10 +60,9 @@ export function hover(doc: DocumentState, offset: number, workspace: Workspace, 
     }
   }
   // Keywords: from tokens, which also works in statements that do not parse.
-  const ranges = doc.statements;
-  const i = statementAt(ranges, offset);
-  if (i < 0) return null;
-  const ctx = cursorContext(doc.text, ranges[i].start, ranges[i].end, offset);
+  const r = doc.rangeAt(offset);
+  if (!r) return null;
+  const ctx = cursorContext(doc.text, r.start, r.end, offset);
   const t = ctx.tokens.find((x) => x.start <= offset && offset <= x.end && x.kind === 'word');
   if (!t) return null;
   const docs = KEYWORD_DOCS[upper(t)];

@@ -108,12 +108,12 @@ export function scan(text: string, start = 0, end = text.length, withComments = 
  * Statement bounds: text split at `;` outside strings, names and comments.
  * Leading whitespace and comments are not part of a statement; empty statements are dropped.
  */
-export function splitStatements(text: string): StatementRange[] {
+export function splitStatements(text: string, from = 0, to = text.length): StatementRange[] {
   const ranges: StatementRange[] = [];
-  const n = text.length;
+  const n = to;
   let start = -1;
-  let last = 0; // end of the last character that belongs to a statement
-  let i = 0;
+  let last = from; // end of the last character that belongs to a statement
+  let i = from;
   while (i < n) {
     const c = text.charCodeAt(i);
     if (c === 32 || c === 9 || c === 10 || c === 13) {

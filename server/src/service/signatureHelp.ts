@@ -4,12 +4,10 @@ import type { SignatureHelp } from 'vscode-languageserver-types';
 import { cursorContext } from './context';
 import type { DocumentState } from './documents';
 import { findFunction } from './functionCatalogue';
-import { statementAt } from './scan';
 
 export function signatureHelp(doc: DocumentState, offset: number): SignatureHelp | null {
-  const i = statementAt(doc.statements, offset);
-  if (i < 0) return null;
-  const r = doc.statements[i];
+  const r = doc.rangeAt(offset);
+  if (!r) return null;
   const ctx = cursorContext(doc.text, r.start, r.end, offset);
   const enc = ctx.enclosure;
   if (!enc || enc.owner !== 'call' || !enc.ownerToken) return null;
