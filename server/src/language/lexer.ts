@@ -2,7 +2,7 @@
 // Keywords are case-insensitive. "Soft" keywords also belong to the `Name` category, so a column
 // called `comment` or a job called `load` still reads as a name; reserved ones never do.
 // Editor services use these tokens for completion context and formatting.
-import { createToken, Lexer, type IToken, type TokenType } from './chevrotain';
+import { createToken, Lexer, type ILexingResult, type IToken, type TokenType } from './chevrotain';
 
 /** Every word that can name a database, table, column, job or function. */
 export const Name = createToken({ name: 'Name', pattern: Lexer.NA });
@@ -206,7 +206,40 @@ export const allTokens: TokenType[] = [
 
 export const keywords: readonly TokenType[] = keywordTokens;
 
-export const lexer = new Lexer(allTokens, { ensureOptimizations: false, positionTracking: 'onlyOffset' });
+/** Keyword token types by their upper-case word. */
+const KEYWORD_BY_WORD = new Map<string, TokenType>(keywordTokens.map((t) => [t.name, t]));
+const MAX_KEYWORD_LENGTH = Math.max(...keywordTokens.map((t) => t.name.length));
+
+/**
+ * Chevrotain lexes words as `Identifier` and then looks keywords up in a table: one regular
+ * expression per word instead of trying every keyword that starts with the same letter (and its
+ * `longer_alt`). The result is the same as matching the keyword patterns: a keyword pattern only
+ * wins when it spans the whole word, and `i` matches ASCII letters case-insensitively, so only
+ * ASCII words are looked up.
+ */
+class KeywordLexer extends Lexer {
+  override tokenize(text: string, initialMode?: string): ILexingResult {
+    const result = super.tokenize(text, initialMode);
+    const tokens = result.tokens;
+    for (let i = 0; i < tokens.length; i++) {
+      const t = tokens[i];
+      if (t.tokenType !== Identifier) continue;
+      const image = t.image;
+      if (image.length < 2 || image.length > MAX_KEYWORD_LENGTH || !ASCII_WORD.test(image)) continue;
+      const kw = KEYWORD_BY_WORD.get(image.toUpperCase());
+      if (kw) {
+        t.tokenType = kw;
+        t.tokenTypeIdx = kw.tokenTypeIdx as number;
+      }
+    }
+    return result;
+  }
+}
+const ASCII_WORD = /^[A-Za-z_][A-Za-z_0-9$]*$/;
+
+const keywordSet = new Set(keywordTokens);
+/** The lexer: every token type but the keywords, which `tokenize` assigns afterwards from a table. */
+export const lexer: InstanceType<typeof Lexer> = new KeywordLexer(allTokens.filter((t) => !keywordSet.has(t)), { ensureOptimizations: false, positionTracking: 'onlyOffset' });
 
 export interface LexResult {
   tokens: IToken[];
