@@ -379,21 +379,72 @@ export class Builder {
 
   // ---------------------------------------------------------------- expressions
 
+  /** The AND / OR / NOT level; see the grammar's `expression` for its shape. */
   expression(node: CstNode): Expression {
-    return this.fold(node, 'andExpr', (n) => this.fold(n, 'notExpr', (m) => this.notExpr(m)));
+    const k = this.kids(node);
+    const operands = k.arith;
+    const ops = k.op;
+    const nots = k.not;
+    const tails = k.predicateTail;
+    if (ops === undefined && nots === undefined && tails === undefined) {
+      return operands ? this.arith(operands[0] as CstNode) : this.errorExpr(node);
+    }
+    // Operator k stands between condition k and k + 1; a NOT or a tail belongs to the
+    // condition whose operator range holds its offset. Operators are always real tokens.
+    const opTokens = (ops ?? []).filter(isToken);
+    const conditions: Expression[] = [];
+    let notAt = 0;
+    let tailAt = 0;
+    for (let c = 0; c <= opTokens.length; c++) {
+      const limit = c < opTokens.length ? opTokens[c].startOffset : Infinity;
+      const arith = operands?.[c] as CstNode | undefined;
+      let cond = arith ? this.arith(arith) : this.errorExpr(node);
+      let end = arith ? this.locationEnd(arith) : NaN;
+      while (tails && tailAt < tails.length) {
+        const tail = tails[tailAt] as CstNode;
+        const loc = tail.location;
+        if (loc && Number.isFinite(loc.startOffset) && loc.startOffset > limit) break;
+        cond = this.predicateTail(cond, tail);
+        const tailEnd = this.locationEnd(tail);
+        if (!(end >= tailEnd)) end = Number.isFinite(end) ? Math.max(end, tailEnd) : tailEnd;
+        tailAt++;
+      }
+      const mine: IToken[] = [];
+      while (nots && notAt < nots.length) {
+        const t = nots[notAt] as IToken;
+        if (t.startOffset > limit) break;
+        mine.push(t);
+        notAt++;
+      }
+      for (let i = mine.length - 1; i >= 0; i--) {
+        const t = mine[i];
+        const tEnd = t.startOffset + t.image.length;
+        cond = { kind: 'unary', op: 'NOT', operand: cond, span: { start: t.startOffset, end: Number.isFinite(end) && end > tEnd ? end : tEnd } };
+      }
+      conditions.push(cond);
+    }
+    // AND binds tighter than OR; both associate to the left.
+    let sum: Expression | undefined;
+    let sumOp: IToken | undefined;
+    let term = conditions[0];
+    for (let i = 1; i < conditions.length; i++) {
+      const op = opTokens[i - 1];
+      const right = conditions[i];
+      if (op.tokenType === T.And || op.tokenType === T.AmpAmp) {
+        term = { kind: 'binary', op: this.binaryOp(op), left: term, right, span: this.join(term.span, right.span) };
+      } else {
+        sum = sum && sumOp ? { kind: 'binary', op: this.binaryOp(sumOp), left: sum, right: term, span: this.join(sum.span, term.span) } : term;
+        sumOp = op;
+        term = right;
+      }
+    }
+    return sum && sumOp ? { kind: 'binary', op: this.binaryOp(sumOp), left: sum, right: term, span: this.join(sum.span, term.span) } : term;
   }
 
-  /** Left-associative chain `a op b op c` of one precedence level. */
-  private fold(node: CstNode, operandRule: string, operand: (n: CstNode) => Expression): Expression {
-    const operands = this.subs(node, operandRule);
-    const ops = (this.kids(node).op ?? []).filter(isToken);
-    if (operands.length === 0) return this.errorExpr(node);
-    let left = operand(operands[0]);
-    for (let i = 1; i < operands.length; i++) {
-      const right = operand(operands[i]);
-      left = { kind: 'binary', op: this.binaryOp(ops[i - 1]), left, right, span: this.join(left.span, right.span) };
-    }
-    return left;
+  /** End offset (exclusive) of a node's real tokens; NaN when it has none. */
+  private locationEnd(node: CstNode): number {
+    const loc = node.location;
+    return loc && Number.isFinite(loc.startOffset) && Number.isFinite(loc.endOffset) ? (loc.endOffset as number) + 1 : NaN;
   }
 
   private binaryOp(t: IToken | undefined): BinaryOperator {
@@ -413,74 +464,99 @@ export class Builder {
     return { kind: 'literal', type: 'null', value: null, text: '', span };
   }
 
-  private notExpr(node: CstNode): Expression {
-    const inner = this.sub(node, 'notExpr');
-    if (inner) {
-      const operand = this.notExpr(inner);
-      return { kind: 'unary', op: 'NOT', operand, span: this.span(node) };
+  private predicateTail(left: Expression, tail: CstNode): Expression {
+    const span = this.join(left.span, this.span(tail));
+    const not = this.tok(tail, 'NOT') !== undefined;
+    const right = this.sub(tail, 'right');
+    if (right) {
+      const r = this.arith(right);
+      return { kind: 'binary', op: this.binaryOp(this.tok(tail, 'op')), left, right: r, span };
     }
-    const pred = this.sub(node, 'predicate');
-    return pred ? this.predicate(pred) : this.errorExpr(node);
+    if (this.tok(tail, 'IS')) return { kind: 'isNull', not, operand: left, span };
+    if (this.tok(tail, 'IN')) return { kind: 'in', not, operand: left, list: this.subs(tail, 'list').map((e) => this.expression(e)), span };
+    if (this.tok(tail, 'BETWEEN')) {
+      const low = this.sub(tail, 'low');
+      const high = this.sub(tail, 'high');
+      return { kind: 'between', not, operand: left, low: low ? this.arith(low) : this.errorExpr(tail), high: high ? this.arith(high) : this.errorExpr(tail), span };
+    }
+    const p = this.sub(tail, 'pattern');
+    const pattern = p ? this.arith(p) : this.errorExpr(tail);
+    const op = this.tok(tail, 'likeOp');
+    if (op && op.tokenType !== T.Like) {
+      // REGEXP / RLIKE read as the function StarRocks maps them to.
+      const name: Identifier = { name: 'regexp', quoted: false, span: tokenSpan(op) };
+      const call: Expression = { kind: 'call', name, args: [left, pattern], star: false, argsSpan: span, span };
+      return not ? { kind: 'unary', op: 'NOT', operand: call, span } : call;
+    }
+    return { kind: 'like', not, operand: left, pattern, span };
   }
 
-  private predicate(node: CstNode): Expression {
-    const base = this.sub(node, 'additive');
-    let left = base ? this.additive(base) : this.errorExpr(node);
-    for (const tail of this.subs(node, 'predicateTail')) {
-      const span = this.join(left.span, this.span(tail));
-      const not = this.tok(tail, 'NOT') !== undefined;
-      const right = this.sub(tail, 'right');
-      if (right) {
-        const r = this.additive(right);
-        left = { kind: 'binary', op: this.binaryOp(this.tok(tail, 'op')), left, right: r, span };
-      } else if (this.tok(tail, 'IS')) {
-        left = { kind: 'isNull', not, operand: left, span };
-      } else if (this.tok(tail, 'IN')) {
-        left = { kind: 'in', not, operand: left, list: this.subs(tail, 'list').map((e) => this.expression(e)), span };
-      } else if (this.tok(tail, 'BETWEEN')) {
-        const low = this.sub(tail, 'low');
-        const high = this.sub(tail, 'high');
-        left = { kind: 'between', not, operand: left, low: low ? this.additive(low) : this.errorExpr(tail), high: high ? this.additive(high) : this.errorExpr(tail), span };
+  /** Arithmetic: `* / % DIV MOD` bind tighter than `+ -`, both to the left; prefixes tightest. */
+  private arith(node: CstNode): Expression {
+    const k = this.kids(node);
+    const operands = k.primary;
+    const ops = k.op;
+    const prefixes = k.prefix;
+    if (ops === undefined && prefixes === undefined) return operands ? this.primary(operands[0] as CstNode) : this.errorExpr(node);
+    const opTokens = (ops ?? []).filter(isToken);
+    let prefixAt = 0;
+    const operand = (i: number): Expression => {
+      const limit = i < opTokens.length ? opTokens[i].startOffset : Infinity;
+      const mine: IToken[] = [];
+      while (prefixes && prefixAt < prefixes.length) {
+        const t = prefixes[prefixAt] as IToken;
+        if (t.startOffset > limit) break;
+        mine.push(t);
+        prefixAt++;
+      }
+      const p = operands?.[i] as CstNode | undefined;
+      return this.prefixed(mine, p, p ?? node);
+    };
+    let sum: Expression | undefined;
+    let sumOp: IToken | undefined;
+    let term = operand(0);
+    for (let i = 1; i <= opTokens.length; i++) {
+      if (operands === undefined || i >= operands.length) break;
+      const op = opTokens[i - 1];
+      const right = operand(i);
+      const t = op.tokenType;
+      if (t === T.Plus || t === T.Minus) {
+        sum = sum && sumOp ? { kind: 'binary', op: this.binaryOp(sumOp), left: sum, right: term, span: this.join(sum.span, term.span) } : term;
+        sumOp = op;
+        term = right;
       } else {
-        const p = this.sub(tail, 'pattern');
-        const pattern = p ? this.additive(p) : this.errorExpr(tail);
-        const op = this.tok(tail, 'likeOp');
-        if (op && op.tokenType !== T.Like) {
-          // REGEXP / RLIKE read as the function StarRocks maps them to.
-          const name: Identifier = { name: 'regexp', quoted: false, span: tokenSpan(op) };
-          const call: Expression = { kind: 'call', name, args: [left, pattern], star: false, argsSpan: span, span };
-          left = not ? { kind: 'unary', op: 'NOT', operand: call, span } : call;
-        } else {
-          left = { kind: 'like', not, operand: left, pattern, span };
-        }
+        term = { kind: 'binary', op: this.binaryOp(op), left: term, right, span: this.join(term.span, right.span) };
       }
     }
-    return left;
+    return sum && sumOp ? { kind: 'binary', op: this.binaryOp(sumOp), left: sum, right: term, span: this.join(sum.span, term.span) } : term;
   }
 
-  private additive(node: CstNode): Expression {
-    return this.fold(node, 'multiplicative', (n) => this.fold(n, 'unaryExpr', (m) => this.unary(m)));
+  /** `- + ~` before a primary, the first outermost; `~x` reads as bitnot(x). */
+  private prefixed(prefixes: IToken[], primary: CstNode | undefined, owner: CstNode): Expression {
+    let e = primary ? this.primary(primary) : this.errorExpr(owner);
+    if (prefixes.length === 0) return e;
+    const last = prefixes[prefixes.length - 1];
+    const primaryEnd = primary ? this.locationEnd(primary) : NaN;
+    const end = Number.isFinite(primaryEnd) ? primaryEnd : last.startOffset + last.image.length;
+    for (let i = prefixes.length - 1; i >= 0; i--) {
+      const op = prefixes[i];
+      const span = { start: op.startOffset, end };
+      if (op.image === '~') e = { kind: 'call', name: { name: 'bitnot', quoted: false, span: tokenSpan(op) }, args: [e], star: false, argsSpan: e.span, span };
+      else e = { kind: 'unary', op: op.image === '+' ? '+' : '-', operand: e, span };
+    }
+    return e;
   }
 
+  /** A column default (`unaryExpr`). */
   unary(node: CstNode): Expression {
-    const inner = this.sub(node, 'unaryExpr');
-    if (inner) {
-      const op = this.tok(node, 'op');
-      const operand = this.unary(inner);
-      if (op?.image === '~') {
-        return { kind: 'call', name: { name: 'bitnot', quoted: false, span: tokenSpan(op) }, args: [operand], star: false, argsSpan: operand.span, span: this.span(node) };
-      }
-      return { kind: 'unary', op: op?.image === '+' ? '+' : '-', operand, span: this.span(node) };
-    }
-    const p = this.sub(node, 'primary');
-    return p ? this.primary(p) : this.errorExpr(node);
+    const prefixes = (this.kids(node).prefix ?? []).filter(isToken);
+    return this.prefixed(prefixes, this.sub(node, 'primary'), node);
   }
 
   private primary(node: CstNode): Expression {
     const lit = this.tok(node, 'literal');
     if (lit) return this.literal(lit);
-    const nameExpr = this.sub(node, 'nameExpr');
-    if (nameExpr) return this.nameExpr(nameExpr);
+    if (this.kids(node).Name) return this.nameExpr(node);
     const caseNode = this.sub(node, 'caseExpr');
     if (caseNode) return this.caseExpr(caseNode);
     const cast = this.sub(node, 'castExpr');
@@ -491,9 +567,9 @@ export class Builder {
     }
     const interval = this.sub(node, 'intervalExpr');
     if (interval) {
-      const value = this.sub(interval, 'additive');
+      const value = this.sub(interval, 'arith');
       const unit = this.tok(interval, 'unit');
-      const args: Expression[] = [value ? this.additive(value) : this.errorExpr(interval)];
+      const args: Expression[] = [value ? this.arith(value) : this.errorExpr(interval)];
       if (unit) args.push({ kind: 'column', name: this.identifier(unit), span: tokenSpan(unit) });
       const span = this.span(interval);
       return { kind: 'call', name: { name: 'interval', quoted: false, span }, args, star: false, argsSpan: span, span };

@@ -584,38 +584,29 @@ export class RoutineLoadParser extends CstParser {
   });
 
   // ------------------------------------------------------------ expressions
+  //
+  // Flat: one rule for the AND / OR / NOT level and one for arithmetic, instead of a rule per
+  // precedence level (a rule call is the costly part of a Chevrotain parse). The builder applies
+  // precedence: NOT < comparison < + - < * / % DIV MOD < unary. Operators alternate with their
+  // operands, so the builder can tell which prefix (NOT, -, +, ~) or predicate tail belongs to
+  // which operand from the operators' offsets.
 
+  /** `[NOT] arith tail* ((AND | OR | && | ||) [NOT] arith tail*)*` */
   public expression = this.RULE('expression', () => {
-    this.SUBRULE(this.andExpr);
-    this.MANY(() => {
-      this.OR(this.alternatives(21, () => [{ ALT: () => this.CONSUME(T.Or, { LABEL: 'op' }) }, { ALT: () => this.CONSUME(T.PipePipe, { LABEL: 'op' }) }]));
-      this.SUBRULE2(this.andExpr);
+    this.MANY(() => this.OR(this.alternatives(23, () => [{ ALT: () => this.CONSUME(T.Not, { LABEL: 'not' }) }, { ALT: () => this.CONSUME(T.Bang, { LABEL: 'not' }) }])));
+    this.SUBRULE(this.arith);
+    this.MANY2(() => this.SUBRULE(this.predicateTail));
+    this.MANY3(() => {
+      this.OR2(this.alternatives(21, () => [
+        { ALT: () => this.CONSUME(T.Or, { LABEL: 'op' }) },
+        { ALT: () => this.CONSUME(T.PipePipe, { LABEL: 'op' }) },
+        { ALT: () => this.CONSUME(T.And, { LABEL: 'op' }) },
+        { ALT: () => this.CONSUME(T.AmpAmp, { LABEL: 'op' }) },
+      ]));
+      this.MANY4(() => this.OR4(this.alternatives(104, () => [{ ALT: () => this.CONSUME2(T.Not, { LABEL: 'not' }) }, { ALT: () => this.CONSUME2(T.Bang, { LABEL: 'not' }) }])));
+      this.SUBRULE2(this.arith);
+      this.MANY5(() => this.SUBRULE2(this.predicateTail));
     });
-  });
-
-  public andExpr = this.RULE('andExpr', () => {
-    this.SUBRULE(this.notExpr);
-    this.MANY(() => {
-      this.OR(this.alternatives(22, () => [{ ALT: () => this.CONSUME(T.And, { LABEL: 'op' }) }, { ALT: () => this.CONSUME(T.AmpAmp, { LABEL: 'op' }) }]));
-      this.SUBRULE2(this.notExpr);
-    });
-  });
-
-  public notExpr = this.RULE('notExpr', () => {
-    this.OR(this.alternatives(23, () => [
-      {
-        ALT: () => {
-          this.OR2(this.alternatives(104, () => [{ ALT: () => this.CONSUME(T.Not, { LABEL: 'op' }) }, { ALT: () => this.CONSUME(T.Bang, { LABEL: 'op' }) }]));
-          this.SUBRULE(this.notExpr);
-        },
-      },
-      { ALT: () => this.SUBRULE(this.predicate) },
-    ]));
-  });
-
-  public predicate = this.RULE('predicate', () => {
-    this.SUBRULE(this.additive);
-    this.MANY(() => this.SUBRULE(this.predicateTail));
   });
 
   public predicateTail = this.RULE('predicateTail', () => {
@@ -632,7 +623,7 @@ export class RoutineLoadParser extends CstParser {
             { ALT: () => this.CONSUME(T.GreaterOrEqual, { LABEL: 'op' }) },
             { ALT: () => this.CONSUME(T.NullSafeEquals, { LABEL: 'op' }) },
           ]));
-          this.SUBRULE(this.additive, { LABEL: 'right' });
+          this.SUBRULE(this.arith, { LABEL: 'right' });
         },
       },
       {
@@ -661,15 +652,15 @@ export class RoutineLoadParser extends CstParser {
             {
               ALT: () => {
                 this.CONSUME(T.Between);
-                this.SUBRULE2(this.additive, { LABEL: 'low' });
+                this.SUBRULE2(this.arith, { LABEL: 'low' });
                 this.CONSUME(T.And);
-                this.SUBRULE3(this.additive, { LABEL: 'high' });
+                this.SUBRULE3(this.arith, { LABEL: 'high' });
               },
             },
             {
               ALT: () => {
                 this.OR4(this.alternatives(106, () => [{ ALT: () => this.CONSUME(T.Like, { LABEL: 'likeOp' }) }, { ALT: () => this.CONSUME(T.Regexp, { LABEL: 'likeOp' }) }, { ALT: () => this.CONSUME(T.Rlike, { LABEL: 'likeOp' }) }]));
-                this.SUBRULE4(this.additive, { LABEL: 'pattern' });
+                this.SUBRULE4(this.arith, { LABEL: 'pattern' });
               },
             },
           ]));
@@ -678,38 +669,41 @@ export class RoutineLoadParser extends CstParser {
     ]));
   });
 
-  public additive = this.RULE('additive', () => {
-    this.SUBRULE(this.multiplicative);
-    this.MANY(() => {
-      this.OR(this.alternatives(25, () => [{ ALT: () => this.CONSUME(T.Plus, { LABEL: 'op' }) }, { ALT: () => this.CONSUME(T.Minus, { LABEL: 'op' }) }]));
-      this.SUBRULE2(this.multiplicative);
-    });
-  });
-
-  public multiplicative = this.RULE('multiplicative', () => {
-    this.SUBRULE(this.unaryExpr);
-    this.MANY(() => {
-      this.OR(this.alternatives(26, () => [
+  /** `[- + ~]* primary ((+ - * / % DIV MOD) [- + ~]* primary)*` */
+  public arith = this.RULE('arith', () => {
+    this.MANY(() => this.OR(this.alternatives(108, () => [
+      { ALT: () => this.CONSUME(T.Minus, { LABEL: 'prefix' }) },
+      { ALT: () => this.CONSUME(T.Plus, { LABEL: 'prefix' }) },
+      { ALT: () => this.CONSUME(T.Tilde, { LABEL: 'prefix' }) },
+    ])));
+    this.SUBRULE(this.primary);
+    this.MANY2(() => {
+      this.OR2(this.alternatives(25, () => [
+        { ALT: () => this.CONSUME2(T.Plus, { LABEL: 'op' }) },
+        { ALT: () => this.CONSUME2(T.Minus, { LABEL: 'op' }) },
         { ALT: () => this.CONSUME(T.Star, { LABEL: 'op' }) },
         { ALT: () => this.CONSUME(T.Slash, { LABEL: 'op' }) },
         { ALT: () => this.CONSUME(T.Percent, { LABEL: 'op' }) },
         { ALT: () => this.CONSUME(T.Div, { LABEL: 'op' }) },
         { ALT: () => this.CONSUME(T.Mod, { LABEL: 'op' }) },
       ]));
-      this.SUBRULE2(this.unaryExpr);
+      this.MANY3(() => this.OR3(this.alternatives(109, () => [
+        { ALT: () => this.CONSUME3(T.Minus, { LABEL: 'prefix' }) },
+        { ALT: () => this.CONSUME3(T.Plus, { LABEL: 'prefix' }) },
+        { ALT: () => this.CONSUME2(T.Tilde, { LABEL: 'prefix' }) },
+      ])));
+      this.SUBRULE2(this.primary);
     });
   });
 
+  /** A column default: `[- + ~]* primary`. */
   public unaryExpr = this.RULE('unaryExpr', () => {
-    this.OR(this.alternatives(27, () => [
-      {
-        ALT: () => {
-          this.OR2(this.alternatives(108, () => [{ ALT: () => this.CONSUME(T.Minus, { LABEL: 'op' }) }, { ALT: () => this.CONSUME(T.Plus, { LABEL: 'op' }) }, { ALT: () => this.CONSUME(T.Tilde, { LABEL: 'op' }) }]));
-          this.SUBRULE(this.unaryExpr);
-        },
-      },
-      { ALT: () => this.SUBRULE(this.primary) },
-    ]));
+    this.MANY(() => this.OR(this.alternatives(27, () => [
+      { ALT: () => this.CONSUME(T.Minus, { LABEL: 'prefix' }) },
+      { ALT: () => this.CONSUME(T.Plus, { LABEL: 'prefix' }) },
+      { ALT: () => this.CONSUME(T.Tilde, { LABEL: 'prefix' }) },
+    ])));
+    this.SUBRULE(this.primary);
   });
 
   public primary = this.RULE('primary', () => {
@@ -722,19 +716,19 @@ export class RoutineLoadParser extends CstParser {
       { ALT: () => this.SUBRULE(this.caseExpr) },
       { ALT: () => this.SUBRULE(this.castExpr) },
       { ALT: () => this.SUBRULE(this.intervalExpr) },
-      { ALT: () => this.SUBRULE(this.nameExpr) },
+      {
+        // A column reference `[t.]col`, or a function call `name(args)`.
+        ALT: () => {
+          this.CONSUME(T.Name);
+          this.OPTION(() => {
+            this.CONSUME(T.Dot);
+            this.CONSUME2(T.Name);
+          });
+          this.OPTION2(() => this.SUBRULE(this.callArgs));
+        },
+      },
       { ALT: () => { this.CONSUME(T.LParen); this.SUBRULE(this.expression); this.CONSUME(T.RParen); } },
     ]));
-  });
-
-  /** A column reference `[t.]col`, or a function call `name(args)`. */
-  public nameExpr = this.RULE('nameExpr', () => {
-    this.CONSUME(T.Name);
-    this.OPTION(() => {
-      this.CONSUME(T.Dot);
-      this.CONSUME2(T.Name);
-    });
-    this.OPTION2(() => this.SUBRULE(this.callArgs));
   });
 
   public callArgs = this.RULE('callArgs', () => {
@@ -784,7 +778,7 @@ export class RoutineLoadParser extends CstParser {
 
   public intervalExpr = this.RULE('intervalExpr', () => {
     this.CONSUME(T.Interval);
-    this.SUBRULE(this.additive);
+    this.SUBRULE(this.arith);
     this.CONSUME(T.Name, { LABEL: 'unit' });
   });
 }
