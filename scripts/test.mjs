@@ -4,11 +4,11 @@ import { spawnSync } from 'node:child_process';
 import { readdirSync, statSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 
-const layers = { unit: ['test/unit'], integration: ['test/integration'], e2e: ['test/e2e'] };
+const layers = { unit: ['test/unit'], integration: ['test/integration'], e2e: ['test/e2e'], reliability: ['test/reliability'] };
 const which = process.argv[2] ?? 'all';
-const dirs = which === 'all' ? [...layers.unit, ...layers.integration, ...layers.e2e] : layers[which];
+const dirs = which === 'all' ? [...layers.unit, ...layers.integration, ...layers.e2e, ...layers.reliability] : layers[which];
 if (!dirs) {
-  console.error(`unknown test layer "${which}": use unit, integration, e2e or all`);
+  console.error(`unknown test layer "${which}": use unit, integration, e2e, reliability or all`);
   process.exit(2);
 }
 
