@@ -1,6 +1,7 @@
 // `npm run bench [-- --quick] [-- --only=throughput,freshness,...]`: the reproducible benchmark suite on loopback
 // (the real Kafka broker, the sandbox). Writes bench/results/<stamp>.{json,md,png} and latest.{json,md,png},
 // and prints the headline ratios last. Each section runs on its own: one that cannot run says why.
+import './lib/sourcemaps';
 import { mkdirSync, writeFileSync, copyFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
@@ -8,13 +9,12 @@ import { config } from './lib/config';
 import { describeMachine } from './lib/machine';
 import { World } from './lib/world';
 import { headlines, markdown, chart, type Results, type Section } from './lib/report';
-import { benchThroughput, VARIANTS, type ScenarioResult } from './sections/throughput';
+import { benchThroughput, VARIANTS } from './sections/throughput';
 import { benchFreshness } from './sections/freshness';
 import { benchResources } from './sections/resources';
 import { benchHostImpact } from './sections/hostImpact';
-import { benchProfile } from './sections/profile';
+import { benchProfile, type ProfileResult } from './sections/profile';
 import { benchAdaptersSection, benchLanguageSection, benchSandboxSection } from './sections/extras';
-import { prefill } from './lib/data';
 
 const SECTIONS = ['language', 'sandbox', 'throughput', 'profile', 'resources', 'host', 'freshness', 'adapters'] as const;
 type SectionName = (typeof SECTIONS)[number];
@@ -46,6 +46,14 @@ async function main(): Promise<void> {
   const onlyArg = args.find((a) => a.startsWith('--only='));
   const only = new Set((onlyArg?.slice('--only='.length).split(',') ?? SECTIONS) as SectionName[]);
   const cfg = config(quick);
+  // Overrides for exploring: --csv-rows=N --json-rows=N --reps=N
+  for (const a of args) {
+    const m = /^--(csv-rows|json-rows|reps)=(\d+)$/.exec(a);
+    if (!m) continue;
+    const n = Number(m[2]);
+    if (m[1] === 'reps') cfg.reps = n;
+    else cfg.rows[m[1] === 'csv-rows' ? 'csv' : 'json'] = n;
+  }
   const outDir = join(__dirname, 'results');
   mkdirSync(outDir, { recursive: true });
   const startedAt = new Date();
@@ -76,38 +84,30 @@ async function main(): Promise<void> {
     if (only.has('throughput')) {
       s.throughput = w ? await section('engine throughput', () => benchThroughput(w, { formats: cfg.formats, partitions: cfg.partitions, rows: cfg.rows, reps: cfg.reps, log })) : unavailable('no Kafka broker');
     }
-    // The CSV, one-partition topic of the throughput section, when it ran; else one of the same size.
-    let csvTopic: { topic: string; rows: number } | undefined;
-    const csv1 = s.throughput?.ok ? s.throughput.data.find((r: ScenarioResult) => r.id === 'csv-1p') : undefined;
-    if (csv1) csvTopic = { topic: csv1.topic, rows: csv1.rows };
-    const bigTopic = async (): Promise<{ topic: string; rows: number }> => {
-      if (csvTopic || !w) return csvTopic as { topic: string; rows: number };
-      const topic = await w.topic('csv-1p', 1);
-      await prefill(w.producer, topic, 1, 'csv', cfg.rows.csv);
-      csvTopic = { topic, rows: cfg.rows.csv };
-      return csvTopic;
-    };
     const tuned = VARIANTS.find((v) => v.id === 'tuned')!;
     if (only.has('profile')) {
       s.profile = w ? await section('CPU profile of the engine', async () => {
-        const big = await bigTopic();
         const sandbox = await w.sandbox();
         try {
-          return await benchProfile(w, sandbox, { topic: big.topic, format: 'csv', rows: big.rows, properties: tuned.properties, settings: tuned.settings, outDir });
+          const out: ProfileResult[] = [];
+          for (const format of cfg.formats) {
+            const t = await w.filled(format, 1, cfg.rows[format]);
+            const p = await benchProfile(w, sandbox, { topic: t.topic, format, rows: t.rows, properties: tuned.properties, settings: tuned.settings, outDir });
+            log(`    ${format}: ${Math.round(p.run.rowsPerS).toLocaleString('en-US')} rows/s; busy ${p.components.slice(0, 4).map((c) => `${c.component} ${Math.round(c.share * 100)}%`).join(', ')}`);
+            out.push(p);
+          }
+          return out;
         } finally {
           await sandbox.child.stop();
         }
       }) : unavailable('no Kafka broker');
     }
     if (only.has('resources')) {
-      s.resources = w ? await section('resources', async () => {
-        const big = await bigTopic();
-        return benchResources(w, { smallRows: cfg.resources.smallRows, bigTopic: big, reps: cfg.resources.reps, log });
-      }) : unavailable('no Kafka broker');
+      s.resources = w ? await section('resources', () => benchResources(w, { smallRows: cfg.resources.smallRows, reps: cfg.resources.reps, log })) : unavailable('no Kafka broker');
     }
     if (only.has('host')) {
       s.hostImpact = w ? await section('extension-host impact', async () => {
-        const big = await bigTopic();
+        const big = await w.filled('csv', 1, cfg.rows.csv);
         return benchHostImpact(w, { topic: big.topic, rows: big.rows, idleSeconds: cfg.host.idleSeconds });
       }) : unavailable('no Kafka broker');
     }

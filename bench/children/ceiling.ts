@@ -2,6 +2,7 @@
 // from the beginning, in its own process like the engine. Timed from joining its group to the last row.
 import { Kafka, logLevel } from 'kafkajs';
 import { MemorySampler, serve } from '../lib/child';
+import { runQueueWaitSeconds } from '../lib/machine';
 
 export interface CeilingResult {
   rows: number;
@@ -10,6 +11,7 @@ export interface CeilingResult {
   firstMs: number;
   totalMs: number;
   cpuS: number;
+  runQueueWaitS: number;
   peakRssMB: number;
   /** [ms since join, rows so far] every ~100 ms, for the chart. */
   series: Array<[number, number]>;
@@ -36,6 +38,7 @@ serve(async (c) => {
   const series: Array<[number, number]> = [];
   let lastPoint = 0;
   const cpu0 = process.cpuUsage();
+  const wait0 = runQueueWaitSeconds();
   memory.reset();
   const done = new Promise<number>((resolve) => {
     void consumer.run({
@@ -56,10 +59,11 @@ serve(async (c) => {
   const timeout = new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`kafkajs consumer read ${rows} of ${expected} rows in 180 s`)), 180_000).unref());
   const end = await Promise.race([done, timeout]);
   const cpu = process.cpuUsage(cpu0);
+  const runQueueWaitS = runQueueWaitSeconds() - wait0;
   await consumer.disconnect();
   const t0 = joined || first;
   const result: CeilingResult = {
-    rows, bytes, firstMs: first - t0, totalMs: end - t0, cpuS: (cpu.user + cpu.system) / 1e6, peakRssMB: memory.peakRss / 2 ** 20,
+    rows, bytes, firstMs: first - t0, totalMs: end - t0, cpuS: (cpu.user + cpu.system) / 1e6, runQueueWaitS, peakRssMB: memory.peakRss / 2 ** 20,
     series: [...series.map(([t, r]) => [t - t0, r] as [number, number]), [end - t0, rows]],
   };
   return result;

@@ -5,7 +5,8 @@
 import { Engine, type EngineSettings } from '../../engine/src/engine';
 import { EngineDaemon, daemonSecretProvider, type EngineHandle } from '../../engine/src/daemon';
 import type { JobSnapshot } from '../../engine/src/protocol';
-import { instrumentedStreamLoad, type StreamLoadTally } from '../lib/streamload';
+import { instrumentedSource, instrumentedStreamLoad, type SourceTally, type StreamLoadTally } from '../lib/streamload';
+import { runQueueWaitSeconds } from '../lib/machine';
 import { MemorySampler, serve } from '../lib/child';
 
 export interface JobEvent {
@@ -31,6 +32,9 @@ export interface EngineStats {
   peakHeapMB: number;
   rssMB: number;
   streamLoad: StreamLoadTally;
+  source: SourceTally;
+  /** Seconds runnable but waiting for a CPU (other processes had the cores). */
+  runQueueWaitS: number;
   streamLoadKind: 'adapter' | 'stand-in';
   /** Monotonic clock (µs, the CPU profile's clock) at resetStats and now, to cut a profile to the run. */
   hrStartUs: number;
@@ -42,6 +46,9 @@ let engine: Engine | undefined;
 let daemon: EngineDaemon | undefined;
 let tally: StreamLoadTally = { loads: 0, ms: 0, bytes: 0, serverMs: 0 };
 let kind: 'adapter' | 'stand-in' = 'stand-in';
+const source: SourceTally = { reads: 0, readMs: 0, watermarkMs: 0, messages: 0 };
+const sourceFactory = instrumentedSource(source);
+let waitBase = runQueueWaitSeconds();
 let cpuBase = process.cpuUsage();
 let wallBase = performance.now();
 let hrBase = process.hrtime.bigint();
@@ -75,6 +82,7 @@ serve(async (c) => {
         starrocks: { feUrl: String(c.feUrl), user: 'root', password: '' },
         settings: c.settings as Partial<EngineSettings>,
         streamLoadFactory: factory,
+        sourceFactory,
       });
       engine.on('jobChanged', report);
       return { pid: process.pid, streamLoad: kind };
@@ -84,7 +92,7 @@ serve(async (c) => {
       daemon = await EngineDaemon.start({
         stateDir: String(c.stateDir),
         openEngine: async (o) => {
-          const e = await Engine.open({ stateDir: o.stateDir, starrocks: o.starrocks, settings: o.settings, secrets: daemonSecretProvider(o.secrets), streamLoadFactory: factory });
+          const e = await Engine.open({ stateDir: o.stateDir, starrocks: o.starrocks, settings: o.settings, secrets: daemonSecretProvider(o.secrets), streamLoadFactory: factory, sourceFactory });
           e.on('jobChanged', report);
           return e as unknown as EngineHandle;
         },
@@ -106,6 +114,8 @@ serve(async (c) => {
       tally.ms = 0;
       tally.bytes = 0;
       tally.serverMs = 0;
+      Object.assign(source, { reads: 0, readMs: 0, watermarkMs: 0, messages: 0 });
+      waitBase = runQueueWaitSeconds();
       return null;
     case 'stats': {
       memory.sample();
@@ -113,7 +123,7 @@ serve(async (c) => {
       const stats: EngineStats = {
         cpuUserS: cpu.user / 1e6, cpuSystemS: cpu.system / 1e6, wallS: (performance.now() - wallBase) / 1000,
         peakRssMB: memory.peakRss / 2 ** 20, peakHeapMB: memory.peakHeap / 2 ** 20, rssMB: process.memoryUsage().rss / 2 ** 20,
-        streamLoad: { ...tally }, streamLoadKind: kind,
+        streamLoad: { ...tally }, source: { ...source }, runQueueWaitS: runQueueWaitSeconds() - waitBase, streamLoadKind: kind,
         hrStartUs: Number(hrBase / 1000n), hrNowUs: Number(process.hrtime.bigint() / 1000n),
       };
       return stats;

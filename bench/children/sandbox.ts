@@ -1,9 +1,11 @@
 // The sandbox (the StarRocks stand-in) in its own process, so its CPU is not the engine's and can be measured.
 import { startSandbox, type Sandbox } from '../../sandbox/src/server';
 import { serve } from '../lib/child';
+import { runQueueWaitSeconds } from '../lib/machine';
 
 let sandbox: Sandbox | undefined;
 let cpuBase = process.cpuUsage();
+let waitBase = runQueueWaitSeconds();
 
 serve(async (c) => {
   switch (c.type) {
@@ -20,10 +22,11 @@ serve(async (c) => {
     }
     case 'resetStats':
       cpuBase = process.cpuUsage();
+      waitBase = runQueueWaitSeconds();
       return null;
     case 'stats': {
       const cpu = process.cpuUsage(cpuBase);
-      return { cpuS: (cpu.user + cpu.system) / 1e6, rssMB: process.memoryUsage().rss / 2 ** 20 };
+      return { cpuS: (cpu.user + cpu.system) / 1e6, runQueueWaitS: runQueueWaitSeconds() - waitBase, rssMB: process.memoryUsage().rss / 2 ** 20 };
     }
     case 'close':
       await sandbox?.stop();

@@ -32,8 +32,8 @@ function short(v: number): string {
   return `${+v.toFixed(1)}`;
 }
 
-/** Rows per second over the trailing one-second window, every 100 ms, from cumulative points. */
-export function windowed(points: Array<[number, number]>, windowS = 1, stepS = 0.1): Array<[number, number]> {
+/** Rows per second over a trailing window, at `steps` points, from cumulative points (a step function). */
+export function windowed(points: Array<[number, number]>, windowS: number, steps = 200): Array<[number, number]> {
   if (points.length < 2) return [];
   const at = (t: number): number => {
     let v = 0;
@@ -45,15 +45,29 @@ export function windowed(points: Array<[number, number]>, windowS = 1, stepS = 0
   };
   const end = points[points.length - 1]![0];
   const out: Array<[number, number]> = [];
-  for (let t = 0; t <= end + 1e-9; t += stepS) out.push([t, (at(t) - at(t - windowS)) / windowS]);
+  for (let i = 0; i <= steps; i++) {
+    const t = (end * i) / steps;
+    out.push([t, (at(t) - at(t - windowS)) / windowS]);
+  }
+  return out;
+}
+
+/** Cumulative counts change only at commits: draw them as steps. */
+function steps(points: Array<[number, number]>): Array<[number, number]> {
+  const out: Array<[number, number]> = [];
+  for (const p of points) {
+    const prev = out[out.length - 1];
+    if (prev) out.push([p[0], prev[1]]);
+    out.push(p);
+  }
   return out;
 }
 
 function plot(c: Canvas, x: number, y: number, w: number, h: number, title: string, lines: Array<{ color: RGB; points: Array<[number, number]> }>, xMax: number, yLabel: string): void {
   const left = x + 70;
-  const top = y + 28;
+  const top = y + 44;
   const pw = w - 90;
-  const ph = h - 70;
+  const ph = h - 86;
   c.text(x + 8, y + 4, title, TEXT, 2);
   const yMax = Math.max(1, ...lines.flatMap((l) => l.points.map((p) => p[1]))) * 1.05;
   const yStep = niceStep(yMax, 4);
@@ -73,7 +87,7 @@ function plot(c: Canvas, x: number, y: number, w: number, h: number, title: stri
   c.line(left, top, left, top + ph, AXIS, 2);
   c.line(left, top + ph, left + pw, top + ph, AXIS, 2);
   c.text(left + pw - Canvas.textWidth('SECONDS', 2), top + ph + 26, 'SECONDS', AXIS, 2);
-  c.text(left - 60, top - 20, yLabel, AXIS, 2);
+  c.text(left + 8, top + 4, yLabel, AXIS, 2);
   for (const l of lines) {
     for (let i = 1; i < l.points.length; i++) {
       const [t0, v0] = l.points[i - 1]!;
@@ -96,9 +110,10 @@ export function throughputChart(title: string, footer: string, panels: Panel[]):
   panels.forEach((p, i) => {
     const x = i * colW;
     const xMax = Math.max(1, ...p.series.flatMap((s) => s.points.map((q) => q[0])));
-    plot(c, x, headH, colW, rowH, `${p.title}: ROWS LOADED`, p.series.map((s) => ({ color: s.color, points: s.points })), xMax, 'ROWS');
-    plot(c, x, headH + rowH, colW, rowH, `${p.title}: ROWS/S (1 S WINDOW)`, p.series.map((s) => ({ color: s.color, points: windowed(s.points) })), xMax, 'ROWS/S');
-    c.text(x + 78, headH + 2 * rowH - 2, p.subtitle, AXIS, 2);
+    const windowS = Math.max(0.25, Math.round((xMax / 5) * 4) / 4);
+    plot(c, x, headH, colW, rowH, `${p.title}: ROWS LOADED`, p.series.map((s) => ({ color: s.color, points: steps(s.points) })), xMax, 'ROWS');
+    plot(c, x, headH + rowH, colW, rowH, `${p.title}: ROWS/S, ${windowS} S WINDOW`, p.series.map((s) => ({ color: s.color, points: windowed(s.points, windowS) })), xMax, 'ROWS/S');
+    c.text(x + 8, headH + 24, p.subtitle, AXIS, 2);
   });
   let lx = 16;
   const ly = headH + 2 * rowH + 30;

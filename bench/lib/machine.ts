@@ -59,3 +59,13 @@ export function processCpuSeconds(pid: number): number | undefined {
     return undefined;
   }
 }
+
+/** Seconds this process has spent runnable but waiting for a CPU (Linux schedstat); NaN elsewhere. */
+export function runQueueWaitSeconds(pid: number | 'self' = 'self'): number {
+  try {
+    const [, waitNs] = readFileSync(`/proc/${pid}/schedstat`, 'utf8').trim().split(/\s+/).map(Number);
+    return (waitNs ?? Number.NaN) / 1e9;
+  } catch {
+    return Number.NaN;
+  }
+}

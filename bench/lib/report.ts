@@ -25,7 +25,7 @@ export interface Results {
     language?: Section<LanguageSection>;
     sandbox?: Section<SandboxBenchResult>;
     throughput?: Section<ScenarioResult[]>;
-    profile?: Section<ProfileResult>;
+    profile?: Section<ProfileResult[]>;
     resources?: Section<ResourcesResult>;
     hostImpact?: Section<HostImpactResult>;
     freshness?: Section<FreshnessResult[]>;
@@ -50,17 +50,22 @@ function na(name: string, s: Section<unknown> | undefined): string | undefined {
 
 const ceilingRate = (c: { rows: number; totalMs: number }): number => c.rows / (c.totalMs / 1000);
 
-/** Why a throughput number is what it is, from the CPU shares measured in the same run. */
+/** Why a throughput number is what it is, from the phase times and CPU shares measured in the same run. */
 export function throughputLimit(r: ScenarioResult, variant: string): string {
   const e = r.summary.engine[variant];
   if (!e) return '';
-  const cores = e.engineCpuShare + e.sandboxCpuShare + e.brokerCpuShare;
   const parts: string[] = [];
-  if (e.engineCpuShare >= 0.85) parts.push(`the engine process is CPU-bound (${pct(e.engineCpuShare)} of a core)`);
-  else if (e.streamLoadShare >= 0.25) parts.push(`tasks wait on Stream Load for ${pct(e.streamLoadShare)} of the run (the sandbox is busy ${pct(e.sandboxCpuShare)} of it), and a task reads and then sends, so Kafka reading stops while the sandbox works`);
-  else parts.push(`the engine uses ${pct(e.engineCpuShare)} of a core and the sandbox ${pct(e.sandboxCpuShare)}: the rest is waiting between tasks`);
-  if (cores >= 1.6) parts.push(`engine, sandbox and broker together use ${fmt(cores, 1)} of the 2 cores`);
-  return parts.join('; ');
+  const runs = r.runs[variant] ?? [];
+  const loads = median(runs.map((x) => x.streamLoads));
+  parts.push(`${fmt(loads, 0)} task(s); tasks spent ${pct(e.readShare)} of the run reading Kafka and ${pct(e.streamLoadShare)} in Stream Load (shares add up over concurrent tasks; within a task the two run one after the other)`);
+  parts.push(`engine on a CPU ${pct(e.engineCpuShare)} of the run and waiting for one ${pct(e.engineRunQueueShare)}; sandbox ${pct(e.sandboxCpuShare)} (+${pct(e.sandboxRunQueueShare)} waiting), broker ${pct(e.brokerCpuShare)}`);
+  let verdict: string;
+  if (e.engineCpuShare >= 0.85) verdict = 'the engine process is CPU-bound';
+  else if (e.engineRunQueueShare >= 0.25) verdict = 'the machine is the limit: the engine was often runnable with no free core';
+  else if (e.streamLoadShare >= 0.4 && r.partitions === 1) verdict = 'reading and loading are serial in the single task, so the Stream Load time (HTTP + the sandbox parsing) adds directly to the reading time';
+  else if (e.readShare >= 0.6) verdict = 'reading Kafka through the source is the longest phase';
+  else verdict = 'no single resource is saturated; time goes to the phases running one after another';
+  return `${verdict} — ${parts.join('; ')}`;
 }
 
 export function headlines(r: Results): string[] {
@@ -95,8 +100,7 @@ export function headlines(r: Results): string[] {
     out.push(`lint of 1 MB ÷ bare Chevrotain parse: ${fmtRatio(l.ratio)} (${fmt(l.lintMs, 0)} ms vs ${fmt(l.bareMs, 0)} ms)${lsp?.completionP95Ms !== undefined ? `; completion p95 ${fmt(lsp.completionP95Ms, 2)} ms` : ''}`);
   } else if (s.language) out.push(`language: not available: ${s.language.reason}`);
   if (s.profile?.ok) {
-    const top = s.profile.data.components.slice(0, 3).map((c) => `${c.component} ${pct(c.share)}`).join(', ');
-    out.push(`engine CPU profile (busy time): ${top}`);
+    for (const p of s.profile.data) out.push(`engine CPU profile, ${p.scenario} (busy ${pct(p.busyMs / p.totalMs)}): ${p.components.slice(0, 3).map((c) => `${c.component} ${pct(c.share)}`).join(', ')}`);
   }
   return out;
 }
@@ -116,7 +120,7 @@ export function chart(r: Results): Buffer | undefined {
     const toS = (pts: Array<[number, number]>): Array<[number, number]> => pts.map(([ms, rows]) => [ms / 1000, rows]);
     return {
       title: sc.id.toUpperCase(),
-      subtitle: `${fmtInt(sc.rows)} ROWS OF ${sc.rowBytes} B; DEFAULT ${fmtRatio(sc.summary.engine.default?.ratio ?? NaN)}, TUNED ${fmtRatio(sc.summary.engine.tuned?.ratio ?? NaN)}`,
+      subtitle: `${fmtInt(sc.rows)} × ${sc.rowBytes} B; ENGINE ÷ KAFKAJS ${fmtRatio(sc.summary.engine.default?.ratio ?? NaN)} / ${fmtRatio(sc.summary.engine.tuned?.ratio ?? NaN)}`,
       series: [
         { label: 'kafkajs consumer (ceiling)', color: [120, 120, 120], points: c ? toS(c.series) : [] },
         { label: 'engine, default properties', color: [31, 119, 180], points: d ? toS(d.series) : [] },
@@ -149,17 +153,18 @@ export function markdown(r: Results, chartFile?: string): string {
   const t = s.throughput;
   if (t?.ok) {
     L.push('Pre-filled topic, job from OFFSET_BEGINNING, timed from CREATE ROUTINE LOAD to the job event with every row loaded; the kafkajs consumer (its own process, a consumer group, `eachBatch`) is timed from joining its group to its last row. Default: the job\'s default properties and engine settings. Tuned: `max_batch_interval` 5, `desired_concurrent_number` 5, `routine_load_task_consume_second` 10.', '');
-    L.push('| scenario | rows × bytes | kafkajs rows/s (MB/s) | engine default rows/s (MB/s) | ÷ kafkajs | engine tuned rows/s (MB/s) | ÷ kafkajs | CPU share engine / sandbox / broker (tuned) | Stream Load wait (tuned) | peak RSS (tuned) |');
+    L.push('| scenario | rows × bytes | kafkajs rows/s (MB/s) | engine default rows/s (MB/s) | ÷ kafkajs | engine tuned rows/s (MB/s) | ÷ kafkajs | tuned: reading / Stream Load share | tuned: CPU engine / sandbox / broker | peak RSS (tuned) |');
     L.push('|---|---|---|---|---|---|---|---|---|---|');
     for (const sc of t.data) {
       const d = sc.summary.engine.default;
       const tu = sc.summary.engine.tuned;
-      L.push(`| ${sc.id} | ${fmtInt(sc.rows)} × ${sc.rowBytes} B | ${fmtInt(sc.summary.ceilingRowsPerS)} (${mb(sc.summary.ceilingMBPerS)}) | ${fmtInt(d?.rowsPerS ?? NaN)} (${mb(d?.mbPerS ?? NaN)}) | **${fmtRatio(d?.ratio ?? NaN)}** | ${fmtInt(tu?.rowsPerS ?? NaN)} (${mb(tu?.mbPerS ?? NaN)}) | **${fmtRatio(tu?.ratio ?? NaN)}** | ${pct(tu?.engineCpuShare ?? NaN)} / ${pct(tu?.sandboxCpuShare ?? NaN)} / ${pct(tu?.brokerCpuShare ?? NaN)} | ${pct(tu?.streamLoadShare ?? NaN)} | ${fmt(tu?.peakRssMB ?? NaN, 0)} MB |`);
+      L.push(`| ${sc.id} | ${fmtInt(sc.rows)} × ${sc.rowBytes} B | ${fmtInt(sc.summary.ceilingRowsPerS)} (${mb(sc.summary.ceilingMBPerS)}) | ${fmtInt(d?.rowsPerS ?? NaN)} (${mb(d?.mbPerS ?? NaN)}) | **${fmtRatio(d?.ratio ?? NaN)}** | ${fmtInt(tu?.rowsPerS ?? NaN)} (${mb(tu?.mbPerS ?? NaN)}) | **${fmtRatio(tu?.ratio ?? NaN)}** | ${pct(tu?.readShare ?? NaN)} / ${pct(tu?.streamLoadShare ?? NaN)} | ${pct(tu?.engineCpuShare ?? NaN)} / ${pct(tu?.sandboxCpuShare ?? NaN)} / ${pct(tu?.brokerCpuShare ?? NaN)} | ${fmt(tu?.peakRssMB ?? NaN, 0)} MB |`);
     }
     L.push('', 'What limits each number:', '');
     for (const sc of t.data) {
       const cpu = median(sc.ceiling.map((c) => c.cpuS / (c.totalMs / 1000)));
-      L.push(`- ${sc.id}, kafkajs: ${pct(cpu)} of a core in the consumer process — ${cpu >= 0.8 ? 'kafkajs decoding on one core is the limit' : 'not CPU-bound; fetch round trips and the broker set the pace'}.`);
+      const wait = median(sc.ceiling.map((c) => (c.runQueueWaitS ?? Number.NaN) / (c.totalMs / 1000)));
+      L.push(`- ${sc.id}, kafkajs: ${pct(cpu)} of a core in the consumer process (+${pct(wait)} waiting for one) — ${cpu + wait >= 0.8 ? 'kafkajs decoding on one core is the limit' : 'not CPU-bound; fetch round trips and the broker set the pace'}.`);
       for (const v of Object.keys(sc.summary.engine)) L.push(`- ${sc.id}, engine ${v}: ${throughputLimit(sc, v)}.`);
     }
     L.push('');
@@ -218,13 +223,15 @@ export function markdown(r: Results, chartFile?: string): string {
 
   L.push('## Where the engine spends its time', '');
   if (s.profile?.ok) {
-    const p = s.profile.data;
-    L.push(`\`--cpu-prof\` on the engine process during one tuned run (${p.scenario}: ${fmtInt(p.run.rowsPerS)} rows/s), cut to the run. Busy ${fmt(p.busyMs / 1000, 2)} s of ${fmt(p.totalMs / 1000, 2)} s (idle ${pct(p.idleMs / p.totalMs)}). Profile: \`${p.profileFile.replace(/^.*\/bench\//, 'bench/')}\`.`, '');
-    L.push('| component | self time | share of busy |', '|---|---|---|');
-    for (const c of p.components) L.push(`| ${c.component} | ${fmt(c.selfMs, 0)} ms | ${pct(c.share)} |`);
-    L.push('', '| function | where | component | self time | share |', '|---|---|---|---|---|');
-    for (const e of p.top) L.push(`| \`${e.name}\` | ${e.where} | ${e.component} | ${fmt(e.selfMs, 0)} ms | ${pct(e.share)} |`);
-    L.push('');
+    for (const p of s.profile.data) {
+      L.push(`### ${p.scenario}`, '');
+      L.push(`\`--cpu-prof\` on the engine process during one tuned run (${fmtInt(p.run.rowsPerS)} rows/s), cut to the run. Busy ${fmt(p.busyMs / 1000, 2)} s of ${fmt(p.totalMs / 1000, 2)} s (idle ${pct(p.idleMs / p.totalMs)}). Profile: \`${p.profileFile.replace(/^.*\/bench\//, 'bench/')}\` (open it in Chrome DevTools or VS Code).`, '');
+      L.push('| component | self time | share of busy |', '|---|---|---|');
+      for (const c of p.components) if (c.share >= 0.005) L.push(`| ${c.component} | ${fmt(c.selfMs, 0)} ms | ${pct(c.share)} |`);
+      L.push('', '| function | where | component | self time | share |', '|---|---|---|---|---|');
+      for (const e of p.top) L.push(`| \`${e.name}\` | ${e.where} | ${e.component} | ${fmt(e.selfMs, 0)} ms | ${pct(e.share)} |`);
+      L.push('');
+    }
   } else if (s.profile) L.push(na('profile', s.profile)!);
 
   L.push('## I/O adapters (bench/io.ts)', '');

@@ -3,7 +3,8 @@
 // how long the engine waits on Stream Load, so each run can say whether HTTP and the sandbox were the limit.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { StreamLoadError, type StreamLoadClient, type StreamLoadResponse, type StreamLoadTarget } from '../../engine/src/ports';
+import { StreamLoadError, type KafkaSource, type KafkaSourceConfig, type StreamLoadClient, type StreamLoadResponse, type StreamLoadTarget } from '../../engine/src/ports';
+import { createKafkaSource } from '../../engine/src/kafka';
 
 export interface StreamLoadTally {
   loads: number;
@@ -12,6 +13,47 @@ export interface StreamLoadTally {
   bytes: number;
   /** The sandbox's own LoadTimeMs, summed. */
   serverMs: number;
+}
+
+/** Wall time the engine's tasks spent in the Kafka source (summed over concurrent tasks). */
+export interface SourceTally {
+  reads: number;
+  readMs: number;
+  watermarkMs: number;
+  messages: number;
+}
+
+/** Wraps the engine's Kafka source so each run can say how long tasks spent reading. */
+export function instrumentedSource(tally: SourceTally): (config: KafkaSourceConfig) => KafkaSource {
+  return (config) => {
+    const inner = createKafkaSource(config);
+    return {
+      ...inner,
+      partitions: () => inner.partitions(),
+      offsetsForTimestamp: (p, t) => inner.offsetsForTimestamp(p, t),
+      commit: (o) => inner.commit(o),
+      close: () => inner.close(),
+      async watermarks(partitions) {
+        const start = performance.now();
+        try {
+          return await inner.watermarks(partitions);
+        } finally {
+          tally.watermarkMs += performance.now() - start;
+        }
+      },
+      async read(start, limits) {
+        const t = performance.now();
+        try {
+          const batches = await inner.read(start, limits);
+          for (const b of batches) tally.messages += b.values.length;
+          return batches;
+        } finally {
+          tally.reads += 1;
+          tally.readMs += performance.now() - t;
+        }
+      },
+    };
+  };
 }
 
 export function realAdapterPresent(): boolean {

@@ -7,10 +7,18 @@ import type { Producer } from 'kafkajs';
 import { startKafka, createTopic, uniqueTopic, type KafkaBroker } from '../../test/helpers/kafka';
 import type { JobEvent, EngineStats } from '../children/engine';
 import { Child } from './child';
-import { connectProducer, DATABASE_DDL } from './data';
+import { connectProducer, DATABASE_DDL, prefill, type Format } from './data';
 import { processCpuSeconds } from './machine';
 
 export type EngineChild = Child<JobEvent>;
+
+export interface FilledTopic {
+  topic: string;
+  format: Format;
+  partitions: number;
+  rows: number;
+  prefillSeconds: number;
+}
 
 export interface SandboxChild {
   child: Child<{ type: string }>;
@@ -22,6 +30,7 @@ export interface SandboxChild {
 export class World {
   private readonly dirs: string[] = [];
   private readonly children = new Set<Child<{ type: string }>>();
+  private readonly filledTopics = new Map<string, Promise<FilledTopic>>();
 
   private constructor(readonly kafka: KafkaBroker, readonly producer: Producer) {}
 
@@ -49,6 +58,23 @@ export class World {
     const name = uniqueTopic(`bench-${prefix}`);
     await createTopic(this.kafka.bootstrap, name, partitions);
     return name;
+  }
+
+  /** A topic holding rows [0, rows) of `format` round-robin over its partitions; made once per run and shared. */
+  filled(format: Format, partitions: number, rows: number): Promise<FilledTopic> {
+    const key = `${format}-${partitions}p-${rows}`;
+    let made = this.filledTopics.get(key);
+    if (!made) {
+      made = (async () => {
+        const topic = await this.topic(`${format}-${partitions}p`, partitions);
+        const start = performance.now();
+        await prefill(this.producer, topic, partitions, format, rows);
+        return { topic, format, partitions, rows, prefillSeconds: (performance.now() - start) / 1000 };
+      })();
+      made.catch(() => this.filledTopics.delete(key));
+      this.filledTopics.set(key, made);
+    }
+    return made;
   }
 
   tempDir(prefix: string): string {

@@ -20,6 +20,12 @@ export interface EngineRun {
   /** Share of the run the engine's tasks spent waiting on Stream Load (summed over concurrent tasks). */
   streamLoadShare: number;
   streamLoads: number;
+  /** Share of the run the tasks spent reading Kafka (summed over concurrent tasks), and in watermark requests. */
+  readShare: number;
+  watermarkShare: number;
+  /** Share of the run the engine / the sandbox were runnable but had no CPU (the machine was the limit). */
+  engineRunQueueShare: number;
+  sandboxRunQueueShare: number;
   streamLoadKind: string;
   /** [ms since CREATE, rows loaded by all jobs] at each commit. */
   series: Array<[number, number]>;
@@ -68,7 +74,7 @@ export async function runEngine(world: World, sandbox: SandboxChild, o: EngineRu
     const done = await Promise.all(waits);
     const t1 = Math.max(...done.map((e) => e.t));
     const stats = await engineStats(engine);
-    const sandboxStats = await sandbox.child.request<{ cpuS: number }>({ type: 'stats' });
+    const sandboxStats = await sandbox.child.request<{ cpuS: number; runQueueWaitS: number }>({ type: 'stats' });
     const brokerCpuS = world.brokerCpuSeconds() - broker0;
     const seconds = (t1 - t0) / 1000;
     const rows = o.rows * jobs;
@@ -78,6 +84,8 @@ export async function runEngine(world: World, sandbox: SandboxChild, o: EngineRu
       engineCpuS: stats.cpuUserS + stats.cpuSystemS, sandboxCpuS: sandboxStats.cpuS, brokerCpuS,
       peakRssMB: stats.peakRssMB, peakHeapMB: stats.peakHeapMB,
       streamLoadShare: stats.streamLoad.ms / 1000 / seconds, streamLoads: stats.streamLoad.loads, streamLoadKind: stats.streamLoadKind,
+      readShare: stats.source.readMs / 1000 / seconds, watermarkShare: stats.source.watermarkMs / 1000 / seconds,
+      engineRunQueueShare: stats.runQueueWaitS / seconds, sandboxRunQueueShare: sandboxStats.runQueueWaitS / seconds,
       series, stats,
     };
   } finally {

@@ -1,14 +1,16 @@
 // Where the engine's time goes: one full-speed run with the engine process under --cpu-prof, its profile
 // summarised by self time per function and per component (kafkajs decoding, the engine, HTTP, GC, idle).
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createRequire, findSourceMap } from 'node:module';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { rowBytes, type Format } from '../lib/data';
 import type { SandboxChild, World } from '../lib/world';
 import { runEngine, type EngineRun } from './engineRun';
 
 interface CpuProfileNode {
   id: number;
-  callFrame: { functionName: string; url: string; lineNumber: number };
+  callFrame: { functionName: string; url: string; lineNumber: number; columnNumber: number };
   hitCount?: number;
 }
 interface CpuProfile {
@@ -58,6 +60,26 @@ export function component(url: string, name: string): string {
   return 'other';
 }
 
+/**
+ * The TypeScript line of a position in code tsx compiled (one long line per file): this process compiles the same
+ * file the same way, with source maps kept (lib/sourcemaps.ts), and asks Node for the mapping.
+ */
+function originalLine(url: string, line: number, column: number): number | undefined {
+  if (!/\.ts$/.test(url) || !url.startsWith('file://')) return undefined;
+  try {
+    const path = fileURLToPath(url);
+    let map = findSourceMap(path);
+    if (!map) {
+      createRequire(__filename)(path);
+      map = findSourceMap(path);
+    }
+    const entry = map?.findEntry(line, column) as { originalLine?: number } | undefined;
+    return entry?.originalLine !== undefined ? entry.originalLine + 1 : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** Self time per function and component; `window` (µs, the profile's clock) keeps only the samples of the run. */
 export function summariseProfile(profile: CpuProfile, top = 15, window?: { fromUs: number; toUs: number }): Omit<ProfileResult, 'scenario' | 'run' | 'profileFile'> {
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
@@ -87,7 +109,7 @@ export function summariseProfile(profile: CpuProfile, top = 15, window?: { fromU
     }
     byComponent.set(comp, (byComponent.get(comp) ?? 0) + ms);
     const short = url.replace(/^.*?\/(node_modules\/|engine\/|bench\/|sandbox\/|server\/)/, '$1').replace(/^file:\/\//, '');
-    const where = url ? `${short}:${lineNumber + 1}` : '(native)';
+    const where = url ? `${short}:${originalLine(url, lineNumber, node.callFrame.columnNumber) ?? lineNumber + 1}` : '(native)';
     const key = `${name}@${where}`;
     const entry = byFunction.get(key) ?? { name, where, component: comp, selfMs: 0, share: 0 };
     entry.selfMs += ms;
@@ -108,7 +130,7 @@ export async function benchProfile(world: World, sandbox: SandboxChild, o: { top
   const file = readdirSync(dir).find((f) => f.endsWith('.cpuprofile'));
   if (!file) throw new Error('the engine process wrote no CPU profile');
   const text = readFileSync(join(dir, file), 'utf8');
-  const kept = join(o.outDir, 'engine.cpuprofile');
+  const kept = join(o.outDir, `engine-${o.format}.cpuprofile`);
   writeFileSync(kept, text);
-  return { scenario: `${o.format}, ${o.rows} rows`, run, profileFile: kept, ...summariseProfile(JSON.parse(text) as CpuProfile, 15, { fromUs: stats.hrStartUs, toUs: stats.hrNowUs }) };
+  return { scenario: `${o.format.toUpperCase()}, ${o.rows.toLocaleString('en-US')} rows, 1 partition`, run, profileFile: kept, ...summariseProfile(JSON.parse(text) as CpuProfile, 15, { fromUs: stats.hrStartUs, toUs: stats.hrNowUs }) };
 }

@@ -1,6 +1,6 @@
 // Resources: CPU time and sampled peak memory of the engine process for one job and for ten at once, and for one
 // job over a topic four times larger (memory must follow the batch limits, not the topic's size).
-import { prefill, rowBytes } from '../lib/data';
+import { rowBytes } from '../lib/data';
 import { median } from '../lib/stats';
 import type { World } from '../lib/world';
 import { runEngine, type EngineRun } from './engineRun';
@@ -27,16 +27,10 @@ export interface ResourcesResult {
   settings: Record<string, number>;
 }
 
-export async function benchResources(world: World, o: { smallRows: number; bigTopic?: { topic: string; rows: number }; reps: number; log: (s: string) => void }): Promise<ResourcesResult> {
+export async function benchResources(world: World, o: { smallRows: number; reps: number; log: (s: string) => void }): Promise<ResourcesResult> {
   const bytesPerRow = rowBytes('csv');
-  const small = await world.topic('res-small', 1);
-  await prefill(world.producer, small, 1, 'csv', o.smallRows);
-  let big = o.bigTopic;
-  if (!big || big.rows !== o.smallRows * 4) {
-    const topic = await world.topic('res-big', 1);
-    await prefill(world.producer, topic, 1, 'csv', o.smallRows * 4);
-    big = { topic, rows: o.smallRows * 4 };
-  }
+  const small = (await world.filled('csv', 1, o.smallRows)).topic;
+  const big = await world.filled('csv', 1, o.smallRows * 4);
   // One consume window per second, so the small topic is already several batches.
   const settings = { routine_load_task_consume_second: 1 };
   const cases: Array<{ id: string; topic: string; rows: number; jobs: number }> = [

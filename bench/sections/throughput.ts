@@ -1,7 +1,7 @@
 // Engine throughput: CSV (~100 B) and JSON (~500 B) rows, 1 and 5 partitions, default and tuned properties,
 // each against a plain kafkajs consumer reading the same topic in the same run (the ceiling; goal ≥ 0.8×).
 import { Child } from '../lib/child';
-import { prefill, rowBytes, type Format } from '../lib/data';
+import { rowBytes, type Format } from '../lib/data';
 import { median } from '../lib/stats';
 import type { World } from '../lib/world';
 import type { CeilingResult } from '../children/ceiling';
@@ -35,9 +35,11 @@ export interface ScenarioResult {
   summary: {
     ceilingRowsPerS: number;
     ceilingMBPerS: number;
-    engine: Record<string, { rowsPerS: number; mbPerS: number; ratio: number; pairedRatio: number; engineCpuShare: number; sandboxCpuShare: number; brokerCpuShare: number; streamLoadShare: number; peakRssMB: number }>;
+    engine: Record<string, { rowsPerS: number; mbPerS: number; ratio: number; pairedRatio: number; engineCpuShare: number; sandboxCpuShare: number; brokerCpuShare: number; streamLoadShare: number; readShare: number; engineRunQueueShare: number; sandboxRunQueueShare: number; peakRssMB: number }>;
   };
 }
+
+const pc = (v: number): string => `${Math.round(v * 100)}%`;
 
 export async function ceilingRun(world: World, topic: string, rows: number): Promise<CeilingResult> {
   const child = world.track(Child.start<{ type: string }>('kafkajs', 'ceiling.ts'));
@@ -63,10 +65,7 @@ export async function benchThroughput(world: World, o: ThroughputOptions): Promi
       const rows = o.rows[format];
       const id = `${format}-${partitions}p`;
       const bytesPerRow = rowBytes(format);
-      const topic = await world.topic(id, partitions);
-      const p0 = performance.now();
-      await prefill(world.producer, topic, partitions, format, rows);
-      const prefillSeconds = (performance.now() - p0) / 1000;
+      const { topic, prefillSeconds } = await world.filled(format, partitions, rows);
       o.log(`  ${id}: ${rows.toLocaleString('en-US')} rows of ${bytesPerRow} B in ${prefillSeconds.toFixed(1)} s`);
       const sandbox = await world.sandbox();
       const result: ScenarioResult = {
@@ -78,12 +77,12 @@ export async function benchThroughput(world: World, o: ThroughputOptions): Promi
         for (let rep = 0; rep < o.reps; rep++) {
           const c = await ceilingRun(world, topic, rows);
           result.ceiling.push(c);
-          o.log(`    rep ${rep + 1} kafkajs: ${Math.round(c.rows / (c.totalMs / 1000)).toLocaleString('en-US')} rows/s`);
+          o.log(`    rep ${rep + 1} kafkajs: ${Math.round(c.rows / (c.totalMs / 1000)).toLocaleString('en-US')} rows/s in ${(c.totalMs / 1000).toFixed(1)} s; CPU ${pc(c.cpuS / (c.totalMs / 1000))} (+${pc(c.runQueueWaitS / (c.totalMs / 1000))} waiting for a core)`);
           for (const v of VARIANTS) {
             const run = await runEngine(world, sandbox, { topic, format, rows, rowBytes: bytesPerRow, properties: v.properties, settings: v.settings });
             const { stats: _stats, ...kept } = run;
             (result.runs[v.id] ??= []).push(kept);
-            o.log(`    rep ${rep + 1} engine ${v.id}: ${Math.round(run.rowsPerS).toLocaleString('en-US')} rows/s (engine CPU ${(run.engineCpuS / run.seconds * 100).toFixed(0)}%, sandbox ${(run.sandboxCpuS / run.seconds * 100).toFixed(0)}%, broker ${(run.brokerCpuS / run.seconds * 100).toFixed(0)}%)`);
+            o.log(`    rep ${rep + 1} engine ${v.id}: ${Math.round(run.rowsPerS).toLocaleString('en-US')} rows/s in ${run.seconds.toFixed(1)} s: reading ${pc(run.readShare)}, Stream Load ${pc(run.streamLoadShare)}; CPU engine ${pc(run.engineCpuS / run.seconds)} (+${pc(run.engineRunQueueShare)} waiting for a core), sandbox ${pc(run.sandboxCpuS / run.seconds)}, broker ${pc(run.brokerCpuS / run.seconds)}`);
           }
         }
       } finally {
@@ -103,6 +102,9 @@ export async function benchThroughput(world: World, o: ThroughputOptions): Promi
           sandboxCpuShare: median(runs.map((r) => r.sandboxCpuS / r.seconds)),
           brokerCpuShare: median(runs.map((r) => r.brokerCpuS / r.seconds)),
           streamLoadShare: median(runs.map((r) => r.streamLoadShare)),
+          readShare: median(runs.map((r) => r.readShare)),
+          engineRunQueueShare: median(runs.map((r) => r.engineRunQueueShare)),
+          sandboxRunQueueShare: median(runs.map((r) => r.sandboxRunQueueShare)),
           peakRssMB: median(runs.map((r) => r.peakRssMB)),
         };
       }
