@@ -41,6 +41,13 @@ function requireTrust(action: string): void {
   }
 }
 
+let lastError: { command: string; message: string } | undefined;
+
+/** The last message a command showed as an error (for tests: VS Code's notifications cannot be read back). */
+export function lastCommandError(): { command: string; message: string } | undefined {
+  return lastError;
+}
+
 export function registerCommands(context: vscode.ExtensionContext, deps: CommandDeps): void {
   const { connections, engine, log } = deps;
 
@@ -52,6 +59,7 @@ export function registerCommands(context: vscode.ExtensionContext, deps: Command
       } catch (err) {
         const message = errorMessage(err);
         log.error(`${id}: ${message}`);
+        lastError = { command: id, message };
         const actions = err instanceof UserError && !vscode.workspace.isTrusted ? ['Manage Workspace Trust'] : [];
         if (/No StarRocks connection/.test(message)) actions.push('Configure StarRocks');
         void vscode.window.showErrorMessage(`Routine Load: ${message}`, ...actions).then((choice) => {
@@ -282,6 +290,8 @@ export function registerCommands(context: vscode.ExtensionContext, deps: Command
     }),
 
     guarded('routineLoad.refresh', async () => {
+      // Topics and table schemas too (registered once the language server runs).
+      void vscode.commands.executeCommand('routineLoad.refreshMetadata').then(undefined, () => undefined);
       if (!connections.isConfigured()) {
         deps.tree.refresh();
         return;

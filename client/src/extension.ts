@@ -6,13 +6,14 @@ import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { STATE_DIR_ENV } from '../../engine/src/stateDir';
 import { RoutineLoadCodeLenses } from './codeLens';
-import { registerCommands } from './commands';
+import { lastCommandError, registerCommands } from './commands';
 import { Connections } from './connections';
 import { EngineConnection } from './engineConnection';
 import { JobSecrets } from './jobSecrets';
 import { JobTree, VIEW_ID, type JobNode } from './jobTree';
 import { startLanguageClient } from './languageClient';
 import { createLog } from './log';
+import { MetadataFeed } from './metadata';
 import { SHOW_SCHEME, ShowDocuments } from './showDocuments';
 import { JobStatusBar } from './statusBar';
 
@@ -22,6 +23,8 @@ export interface RoutineLoadApi {
   tree: JobTree;
   treeView: vscode.TreeView<JobNode>;
   languageClient: Promise<LanguageClient | undefined>;
+  /** The last error a command showed. */
+  lastCommandError: typeof lastCommandError;
 }
 
 let languageClient: Promise<LanguageClient | undefined> | undefined;
@@ -56,10 +59,16 @@ export function activate(context: vscode.ExtensionContext): RoutineLoadApi {
   void vscode.commands.executeCommand('setContext', 'routineLoad.engineState', engine.state);
 
   languageClient = startLanguageClient(context, log);
+  // Topics and table schemas for completion, once the server is up.
+  void languageClient.then((client) => {
+    if (!client) return;
+    const feed = new MetadataFeed(client, connections, engine, log);
+    context.subscriptions.push(feed, vscode.commands.registerCommand('routineLoad.refreshMetadata', () => feed.refresh()));
+  });
   // Connect in the background: activation returns at once, the views fill when the engine answers.
   void engine.start();
   log.info(`Activated (${vscode.env.appName} ${vscode.version}, workspace ${vscode.workspace.isTrusted ? 'trusted' : 'not trusted'}).`);
-  return { engine, tree, treeView, languageClient };
+  return { engine, tree, treeView, languageClient, lastCommandError };
 }
 
 export async function deactivate(): Promise<void> {

@@ -17,6 +17,8 @@ export interface FoundStatement {
   job?: string;
   /** USE's database. */
   useDb?: string;
+  /** The destination table of a CREATE (as written: db may be absent). */
+  table?: { db?: string; name: string };
   /** The database in force where the statement stands (its own, or the last USE before it). */
   contextDb?: string;
 }
@@ -137,7 +139,8 @@ export function findStatements(text: string): FoundStatement[] {
       return { ...base, kind, useDb: currentDb, contextDb: currentDb };
     }
     const named = 'job' in statement ? nameOf(statement.job) : {};
-    return { ...base, kind, ...named, contextDb: named.db ?? currentDb };
+    const table = statement.kind === 'createRoutineLoad' ? { db: statement.table.db?.name, name: statement.table.name.name } : undefined;
+    return { ...base, kind, ...named, ...(table ? { table } : {}), contextDb: named.db ?? currentDb };
   });
 }
 

@@ -16,6 +16,8 @@ export interface RunSuiteOptions {
   /** Reaches the extension host (it is forked from code-server). */
   env?: Record<string, string>;
   settings?: Record<string, unknown>;
+  /** false: workspace trust stays on and the folder is not trusted (default true). */
+  trusted?: boolean;
   artifactsDir?: string;
   onLog?: (line: string) => void;
   keepRunDir?: boolean;

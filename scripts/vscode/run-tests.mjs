@@ -5,7 +5,7 @@
 // loads the extension under development and runs the module's `run()` in the Node extension host;
 // its outcome comes back through `window.codeAutomationExit(code)`.
 //
-//   node scripts/vscode/run-tests.mjs --tests out/e2e/suite.js [--folder DIR] [--timeout MS] [--artifacts DIR]
+//   node scripts/vscode/run-tests.mjs --tests test/e2e/suite/smoke.ts [--folder DIR] [--timeout MS] [--artifacts DIR] [--untrusted]
 //
 // Everything started here runs in its own process group and is killed on every way out.
 // The extension host may drive what it cannot reach itself through its log:
@@ -91,7 +91,7 @@ for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
  * Start code-server with throwaway state in its own process group.
  * `env` reaches the extension host (it is forked from the server).
  */
-export async function startCodeServer({ tools, runDir, env = {}, startTimeoutMs = 30_000, settings = {} }) {
+export async function startCodeServer({ tools, runDir, env = {}, startTimeoutMs = 30_000, settings = {}, trusted = true }) {
   const port = await freePort();
   mkdirSync(join(runDir, 'ud', 'User'), { recursive: true });
   mkdirSync(join(runDir, 'exts'), { recursive: true });
@@ -111,6 +111,8 @@ export async function startCodeServer({ tools, runDir, env = {}, startTimeoutMs 
     'git.enabled': false,
     'github.gitAuthentication': false,
     'extensions.ignoreRecommendations': true,
+    // An untrusted run keeps workspace trust on, without the start-up question (dialogs are refused in tests).
+    ...(trusted ? {} : { 'security.workspace.trust.enabled': true, 'security.workspace.trust.startupPrompt': 'never', 'security.workspace.trust.emptyWindow': false }),
     ...settings,
   }, null, 2));
   writeFileSync(join(runDir, 'config.yaml'), `bind-addr: 127.0.0.1:${port}\nauth: none\ncert: false\n`);
@@ -121,7 +123,7 @@ export async function startCodeServer({ tools, runDir, env = {}, startTimeoutMs 
     tools.entry,
     '--bind-addr', `127.0.0.1:${port}`, '--auth', 'none', '--config', join(runDir, 'config.yaml'),
     '--user-data-dir', join(runDir, 'ud'), '--extensions-dir', join(runDir, 'exts'),
-    '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust', '--disable-getting-started-override',
+    '--disable-telemetry', '--disable-update-check', ...(trusted ? ['--disable-workspace-trust'] : []), '--disable-getting-started-override',
     '--vscode-option', 'enable-smoke-test-driver',
   ], {
     detached: true, // its own process group: the extension host outlives a closed browser for hours otherwise
@@ -224,7 +226,7 @@ export async function runSuite(options) {
   let code = 1;
   mkdirSync(artifactsDir, { recursive: true });
   try {
-    server = await startCodeServer({ tools, runDir, env: { ...env, ROUTINE_LOAD_E2E_RUN_DIR: runDir }, settings });
+    server = await startCodeServer({ tools, runDir, env: { ...env, ROUTINE_LOAD_E2E_RUN_DIR: runDir }, settings, trusted: options.trusted !== false });
     onLog(`[runner] code-server ${tools.codeServerVersion} at ${server.url} (pid group ${server.pid}), state in ${runDir}`);
     const { chromium } = await loadPlaywright();
     context = await chromium.launchPersistentContext(join(runDir, 'chromium'), {
@@ -324,6 +326,10 @@ function parseArgs(argv) {
   const opts = {};
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i];
+    if (flag === '--untrusted') {
+      opts.trusted = false;
+      continue;
+    }
     const value = argv[i + 1];
     if (!['--tests', '--folder', '--timeout', '--artifacts'].includes(flag)) throw new Error(`unknown option ${flag}`);
     if (value === undefined) throw new Error(`${flag} needs a value`);

@@ -224,6 +224,14 @@ test('the seed CSV job is created through the command and loads from Kafka', asy
   const titles = lenses.map((l) => l.command?.title ?? '');
   assert.ok(titles.some((t) => /RUNNING/.test(t)), `a lens shows RUNNING (got ${titles.join(' | ')})`);
   assert.ok(titles.some((t) => /Pause/.test(t)));
+
+  // The extension listed the broker's topics for the language server: completion offers the job's topic.
+  const text = editor.document.getText();
+  const topicAt = editor.document.positionAt(text.indexOf(config.topic));
+  await waitFor('topic completion from the live broker', async () => {
+    const list = await vscode.commands.executeCommand<vscode.CompletionList>('vscode.executeCompletionItemProvider', editor.document.uri, topicAt);
+    return list.items.some((i) => (typeof i.label === 'string' ? i.label : i.label.label).includes(config.topic));
+  }, 20_000, 250);
 }, 120_000);
 
 test('the Jobs view and the status bar, as a user sees them', async () => {
