@@ -220,26 +220,31 @@ const MAX_KEYWORD_LENGTH = Math.max(...keywordTokens.map((t) => t.name.length));
 class KeywordLexer extends Lexer {
   override tokenize(text: string, initialMode?: string): ILexingResult {
     const result = super.tokenize(text, initialMode);
-    const tokens = result.tokens;
-    for (let i = 0; i < tokens.length; i++) {
-      const t = tokens[i];
-      if (t.tokenType !== Identifier) continue;
-      const image = t.image;
-      if (image.length < 2 || image.length > MAX_KEYWORD_LENGTH || !ASCII_WORD.test(image)) continue;
-      const kw = KEYWORD_BY_WORD.get(image.toUpperCase());
-      if (kw) {
-        t.tokenType = kw;
-        t.tokenTypeIdx = kw.tokenTypeIdx as number;
-      }
-    }
+    for (const t of result.tokens) if (t.tokenType === Identifier) assignKeyword(t);
     return result;
+  }
+
+  /** Chevrotain's tokens, words all `Identifier`. */
+  tokenizeWords(text: string): ILexingResult {
+    return super.tokenize(text);
+  }
+}
+
+function assignKeyword(t: IToken): void {
+  const image = t.image;
+  if (image.length < 2 || image.length > MAX_KEYWORD_LENGTH || !ASCII_WORD.test(image)) return;
+  const kw = KEYWORD_BY_WORD.get(image.toUpperCase());
+  if (kw) {
+    t.tokenType = kw;
+    t.tokenTypeIdx = kw.tokenTypeIdx as number;
   }
 }
 const ASCII_WORD = /^[A-Za-z_][A-Za-z_0-9$]*$/;
 
 const keywordSet = new Set(keywordTokens);
 /** The lexer: every token type but the keywords, which `tokenize` assigns afterwards from a table. */
-export const lexer: InstanceType<typeof Lexer> = new KeywordLexer(allTokens.filter((t) => !keywordSet.has(t)), { ensureOptimizations: false, positionTracking: 'onlyOffset' });
+const keywordLexer = new KeywordLexer(allTokens.filter((t) => !keywordSet.has(t)), { ensureOptimizations: false, positionTracking: 'onlyOffset' });
+export const lexer: InstanceType<typeof Lexer> = keywordLexer;
 
 export interface LexResult {
   tokens: IToken[];
@@ -248,18 +253,291 @@ export interface LexResult {
 
 /** Tokens of `text`; offsets are shifted by `base` so they point into the whole document. */
 export function tokenize(text: string, base = 0): LexResult {
-  const result = lexer.tokenize(text);
+  const result = tokenizeRange(text, 0, text.length);
+  if (base !== 0) {
+    for (const t of result.tokens) shift(t, base);
+    for (const t of result.comments) shift(t, base);
+  }
+  return result;
+}
+
+function shift(t: IToken, base: number): void {
+  t.startOffset += base;
+  t.endOffset = (t.endOffset as number) + base;
+}
+
+/** Chevrotain's own lexer (with the keyword table), for comparison: the same tokens as `tokenize`. */
+export function tokenizeWithChevrotain(text: string, base = 0): LexResult {
+  const result = keywordLexer.tokenizeWords(text);
   const comments = (result.groups.comments ?? []) as IToken[];
   // The lexer tracks start offsets only (cheaper); end offsets follow from the image.
   for (const t of result.tokens) {
     t.startOffset += base;
     t.endOffset = t.startOffset + t.image.length - 1;
+    if (t.tokenType === Identifier) assignKeyword(t);
   }
   for (const t of comments) {
     t.startOffset += base;
     t.endOffset = t.startOffset + t.image.length - 1;
   }
   return { tokens: result.tokens, comments };
+}
+
+// ------------------------------------------------------------------ the scanner
+//
+// A hand-written scanner over character codes that yields exactly the tokens Chevrotain's lexer
+// yields for the vocabulary above (first matching pattern in `allTokens` order wins; keywords from
+// the table); the tests compare the two on random text. It is several times faster and builds each
+// token in its final shape, offsets into `text` included.
+
+const JS_SPACE = /\s/;
+/** Code units < 128 that `\s` matches. */
+function isAsciiSpace(c: number): boolean {
+  return c === 32 || (c >= 9 && c <= 13);
+}
+function isSpace(text: string, i: number, c: number): boolean {
+  return c < 128 ? isAsciiSpace(c) : JS_SPACE.test(text[i]);
+}
+function isDigit(c: number): boolean {
+  return c >= 48 && c <= 57;
+}
+function isHex(c: number): boolean {
+  return isDigit(c) || (c >= 65 && c <= 70) || (c >= 97 && c <= 102);
+}
+/** `\w` */
+function isWord(c: number): boolean {
+  return isDigit(c) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;
+}
+/** `[\w$\u0080-\uffff]` */
+function isIdentPart(c: number): boolean {
+  return isWord(c) || c === 36 || c >= 128;
+}
+
+function token(text: string, start: number, end: number, type: TokenType): IToken {
+  return { image: text.slice(start, end), startOffset: start, endOffset: end - 1, tokenTypeIdx: type.tokenTypeIdx as number, tokenType: type } as IToken;
+}
+
+/** End of `'…'` / `"…"` as StringLiteral matches it, or -1 when only UnclosedString does. */
+function stringEnd(text: string, i: number, end: number, q: number): number {
+  // The pattern's loop takes `\x` and a doubled quote; a lone quote closes. When the loop runs out
+  // of text, the regular expression backtracks to the last doubled quote and closes there.
+  let lastPair = -1;
+  let j = i + 1;
+  while (j < end) {
+    const c = text.charCodeAt(j);
+    if (c === 92) {
+      if (j + 1 >= end) break;
+      j += 2;
+    } else if (c === q) {
+      if (j + 1 < end && text.charCodeAt(j + 1) === q) {
+        lastPair = j;
+        j += 2;
+      } else return j + 1;
+    } else j++;
+  }
+  return lastPair < 0 ? -1 : lastPair + 1;
+}
+
+/** End of UnclosedString: to the end, short of a final lone backslash. */
+function unclosedEnd(text: string, i: number, end: number): number {
+  let j = i + 1;
+  while (j < end) {
+    if (text.charCodeAt(j) === 92) {
+      if (j + 1 >= end) return j;
+      j += 2;
+    } else j++;
+  }
+  return end;
+}
+
+/** End of NumberLiteral at `i`, or -1. */
+function numberEnd(text: string, i: number, end: number): number {
+  const c = text.charCodeAt(i);
+  if (c === 48 && i + 2 < end && (text.charCodeAt(i + 1) | 32) === 120 && isHex(text.charCodeAt(i + 2))) {
+    let j = i + 3;
+    while (j < end && isHex(text.charCodeAt(j))) j++;
+    return j;
+  }
+  let j = i;
+  if (isDigit(c)) {
+    while (j < end && isDigit(text.charCodeAt(j))) j++;
+    if (j < end && text.charCodeAt(j) === 46) {
+      j++;
+      while (j < end && isDigit(text.charCodeAt(j))) j++;
+    }
+  } else if (c === 46 && i + 1 < end && isDigit(text.charCodeAt(i + 1))) {
+    j = i + 1;
+    while (j < end && isDigit(text.charCodeAt(j))) j++;
+  } else return -1;
+  if (j < end && (text.charCodeAt(j) | 32) === 101) {
+    let k = j + 1;
+    const sign = k < end ? text.charCodeAt(k) : 0;
+    if (sign === 43 || sign === 45) k++;
+    if (k < end && isDigit(text.charCodeAt(k))) {
+      while (k < end && isDigit(text.charCodeAt(k))) k++;
+      j = k;
+    }
+  }
+  return j;
+}
+
+/** Punctuation at `i`: [length, token type], longest first as the patterns are ordered. */
+function punctuation(text: string, i: number, end: number, c: number): [number, TokenType] | undefined {
+  const n = i + 1 < end ? text.charCodeAt(i + 1) : -1;
+  switch (c) {
+    case 60: // <
+      if (n === 61) return i + 2 < end && text.charCodeAt(i + 2) === 62 ? [3, NullSafeEquals] : [2, LessOrEqual];
+      if (n === 62) return [2, NotEqualsAngle];
+      return [1, Less];
+    case 62: return n === 61 ? [2, GreaterOrEqual] : [1, Greater];
+    case 33: return n === 61 ? [2, NotEquals] : [1, Bang];
+    case 124: return n === 124 ? [2, PipePipe] : undefined;
+    case 38: return n === 38 ? [2, AmpAmp] : undefined;
+    case 61: return n === 61 ? [2, Equals] : [1, Equals];
+    case 43: return [1, Plus];
+    case 45: return [1, Minus];
+    case 42: return [1, Star];
+    case 47: return [1, Slash];
+    case 37: return [1, Percent];
+    case 126: return [1, Tilde];
+    case 40: return [1, LParen];
+    case 41: return [1, RParen];
+    case 44: return [1, Comma];
+    case 46: return [1, Dot];
+    case 59: return [1, Semicolon];
+    default: return undefined;
+  }
+}
+
+/** Tokens of `text` from `start` to `end`, offsets into `text`. */
+export function tokenizeRange(text: string, start: number, end: number): LexResult {
+  const tokens: IToken[] = [];
+  const comments: IToken[] = [];
+  let i = start;
+  while (i < end) {
+    const c = text.charCodeAt(i);
+    if (isSpace(text, i, c)) {
+      i++;
+      while (i < end && isSpace(text, i, text.charCodeAt(i))) i++;
+      continue;
+    }
+    const n = i + 1 < end ? text.charCodeAt(i + 1) : -1;
+    // Comments
+    if ((c === 45 && n === 45) || c === 35) {
+      let j = i + (c === 35 ? 1 : 2);
+      while (j < end) {
+        const d = text.charCodeAt(j);
+        if (d === 10 || d === 13) break;
+        j++;
+      }
+      comments.push(token(text, i, j, LineComment));
+      i = j;
+      continue;
+    }
+    if (c === 47 && n === 42) {
+      const close = text.indexOf('*/', i + 2);
+      if (close >= 0 && close + 2 <= end) {
+        comments.push(token(text, i, close + 2, BlockComment));
+        i = close + 2;
+      } else {
+        comments.push(token(text, i, end, UnclosedComment));
+        i = end;
+      }
+      continue;
+    }
+    // Quoted
+    if (c === 39 || c === 34) {
+      const e = stringEnd(text, i, end, c);
+      if (e >= 0) {
+        tokens.push(token(text, i, e, StringLiteral));
+        i = e;
+      } else {
+        const u = unclosedEnd(text, i, end);
+        tokens.push(token(text, i, u, UnclosedString));
+        i = u;
+      }
+      continue;
+    }
+    if (c === 96) {
+      let j = i + 1;
+      let close = -1;
+      while (j < end) {
+        if (text.charCodeAt(j) === 96) {
+          if (j + 1 < end && text.charCodeAt(j + 1) === 96) j += 2;
+          else {
+            close = j + 1;
+            break;
+          }
+        } else j++;
+      }
+      // Backtracking, as for strings: the last doubled back-quote can close.
+      if (close < 0) close = lastDoubledBackquote(text, i, end);
+      if (close >= 0) {
+        tokens.push(token(text, i, close, BackquotedIdentifier));
+        i = close;
+      } else {
+        tokens.push(token(text, i, i + 1, Unknown));
+        i++;
+      }
+      continue;
+    }
+    if (c === 60) {
+      // <placeholder>
+      const f = n;
+      if ((f >= 65 && f <= 90) || (f >= 97 && f <= 122) || f === 95) {
+        let j = i + 2;
+        while (j < end) {
+          const d = text.charCodeAt(j);
+          if (isWord(d) || d === 46 || d === 45) j++;
+          else break;
+        }
+        if (j < end && text.charCodeAt(j) === 62) {
+          tokens.push(token(text, i, j + 1, Placeholder));
+          i = j + 1;
+          continue;
+        }
+      }
+    }
+    if (isDigit(c) || c === 46) {
+      const e = numberEnd(text, i, end);
+      if (e >= 0) {
+        tokens.push(token(text, i, e, NumberLiteral));
+        i = e;
+        continue;
+      }
+    }
+    if ((c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95 || c === 36 || c >= 128) {
+      let j = i + 1;
+      while (j < end && isIdentPart(text.charCodeAt(j))) j++;
+      const t = token(text, i, j, Identifier);
+      assignKeyword(t);
+      tokens.push(t);
+      i = j;
+      continue;
+    }
+    const p = punctuation(text, i, end, c);
+    if (p) {
+      tokens.push(token(text, i, i + p[0], p[1]));
+      i += p[0];
+      continue;
+    }
+    tokens.push(token(text, i, i + 1, Unknown));
+    i++;
+  }
+  return { tokens, comments };
+}
+
+/** With no closing back-quote: the end of the last doubled back-quote taken as the closing one, or -1. */
+function lastDoubledBackquote(text: string, i: number, end: number): number {
+  let last = -1;
+  let j = i + 1;
+  while (j < end) {
+    if (text.charCodeAt(j) === 96 && j + 1 < end && text.charCodeAt(j + 1) === 96) {
+      last = j;
+      j += 2;
+    } else j++;
+  }
+  return last < 0 ? -1 : last + 1;
 }
 
 export function isKeywordToken(token: IToken): boolean {

@@ -3,7 +3,7 @@
 import type { ColumnMapping, Expression, ParsedStatement, ParseResult, Span, Statement, SyntaxError } from './ast';
 import { Builder, tokenSpan } from './builder';
 import type { CstNode, IToken } from './chevrotain';
-import { tokenize, UnclosedString } from './lexer';
+import { tokenize, tokenizeRange, UnclosedString } from './lexer';
 import { runRule, type EntryRule, type RuleResult } from './parser';
 import { splitStatements, type Segment } from './splitter';
 
@@ -38,7 +38,7 @@ export function parseSegment(text: string, segment: Segment): ParsedStatement {
       }],
     };
   }
-  const { tokens } = tokenize(text.slice(span.start, span.end), span.start);
+  const { tokens } = tokenizeRange(text, span.start, span.end);
   const result = runRule(segment.kind, tokens);
   const builder = new Builder(span);
   let statement: Statement | undefined;
