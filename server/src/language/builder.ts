@@ -56,14 +56,20 @@ export class Builder {
     return isToken(e) && real(e) ? e : undefined;
   }
   private toks(node: CstNode | undefined, name: string): IToken[] {
-    return (this.kids(node)[name] ?? []).filter((e): e is IToken => isToken(e) && real(e));
+    const out: IToken[] = [];
+    const list = node?.children[name];
+    if (list) for (const e of list) if (isToken(e) && real(e)) out.push(e);
+    return out;
   }
   private sub(node: CstNode | undefined, name: string, i = 0): CstNode | undefined {
     const e = this.kids(node)[name]?.[i];
     return e && !isToken(e) ? (e as CstNode) : undefined;
   }
   private subs(node: CstNode | undefined, name: string): CstNode[] {
-    return (this.kids(node)[name] ?? []).filter((e): e is CstNode => !isToken(e));
+    const out: CstNode[] = [];
+    const list = node?.children[name];
+    if (list) for (const e of list) if (!isToken(e)) out.push(e);
+    return out;
   }
 
   /** Span of a node from its tokens; the statement's span when it has none. */
@@ -207,12 +213,14 @@ export class Builder {
   }
 
   columnMappings(node: CstNode | undefined): ColumnMapping[] {
-    return this.subs(node, 'columnMapping').flatMap((m) => {
+    const out: ColumnMapping[] = [];
+    for (const m of this.subs(node, 'columnMapping')) {
       const name = this.tok(m, 'Name');
-      if (!name) return [];
+      if (!name) continue;
       const e = this.sub(m, 'expression');
-      return [{ name: this.identifier(name), expr: e ? this.expression(e) : undefined, span: this.span(m) }];
-    });
+      out.push({ name: this.identifier(name), expr: e ? this.expression(e) : undefined, span: this.span(m) });
+    }
+    return out;
   }
 
   jobProperties(node: CstNode | undefined): PropertyList | undefined {

@@ -58,6 +58,8 @@ export function splitStatements(text: string): Segment[] {
   let delimiter = ';';
   let i = 0;
   let atStatementStart = true;
+  // The first `;` at or after `i` (`i` only grows): one search per `;`, not one per quote.
+  let nextSemi = -2;
   const push = (end: number): void => {
     const seg = trimmed(text, start, end);
     if (seg) segments.push(classify(text, seg));
@@ -83,7 +85,8 @@ export function splitStatements(text: string): Segment[] {
       // is unclosed, or reaches across `;` into a line that starts a statement, the quote was
       // most likely never closed: end the statement at that `;` (or the line) instead.
       const stop = end < 0 ? n : end;
-      const semi = text.indexOf(';', i);
+      if (nextSemi !== -1 && nextSemi < i) nextSemi = text.indexOf(';', i);
+      const semi = nextSemi;
       if (semi >= 0 && semi < stop) {
         const m = NEXT_STATEMENT.exec(text.slice(semi, Math.min(stop, semi + 100000)));
         if (m) {
