@@ -3,7 +3,7 @@
 // Goal: < 150 ms warm, and < 3 × the bare parse. Run: node --import tsx bench/language.ts [--runs N],
 // or bundled as the product ships: npx esbuild bench/language.ts --bundle --platform=node --outfile=… && node …
 import { analyze, parse, WorkspaceIndex } from '../server/src/language';
-import { tokenize, Semicolon as SemicolonToken } from '../server/src/language/lexer';
+import { tokenizeWithChevrotain, Semicolon as SemicolonToken } from '../server/src/language/lexer';
 import { runRule, type EntryRule } from '../server/src/language/parser';
 import type { IToken } from '../server/src/language/chevrotain';
 
@@ -78,7 +78,7 @@ const ENTRY: Record<string, EntryRule> = { CREATE_ROUTINE: 'createRoutineLoad', 
 
 /** Chevrotain alone: lex everything once, parse each statement the grammar owns; no splitter, no tree, no rules. */
 export function bareLexAndParse(text: string): number {
-  const { tokens } = tokenize(text);
+  const { tokens } = tokenizeWithChevrotain(text);
   let parsed = 0;
   let chunk: IToken[] = [];
   const flush = (): void => {
