@@ -206,16 +206,30 @@ export const allTokens: TokenType[] = [
 
 export const keywords: readonly TokenType[] = keywordTokens;
 
-/** Keyword token types by their upper-case word. */
-const KEYWORD_BY_WORD = new Map<string, TokenType>(keywordTokens.map((t) => [t.name, t]));
-const MAX_KEYWORD_LENGTH = Math.max(...keywordTokens.map((t) => t.name.length));
+/** Keyword token types by length: a word is compared with the few keywords as long as it. */
+const KEYWORDS_BY_LENGTH: { word: string; type: TokenType }[][] = [];
+for (const t of keywordTokens) (KEYWORDS_BY_LENGTH[t.name.length] ??= []).push({ word: t.name, type: t });
+
+/** The keyword `image` spells, ASCII letters in any case (as the keyword patterns' `i` flag reads them). */
+function keywordOf(image: string): TokenType | undefined {
+  const candidates = KEYWORDS_BY_LENGTH[image.length];
+  if (candidates === undefined) return undefined;
+  outer: for (const { word, type } of candidates) {
+    for (let k = 0; k < word.length; k++) {
+      const a = image.charCodeAt(k);
+      const b = word.charCodeAt(k);
+      if (a !== b && !(b >= 65 && b <= 90 && a === b + 32)) continue outer;
+    }
+    return type;
+  }
+  return undefined;
+}
 
 /**
  * Chevrotain lexes words as `Identifier` and then looks keywords up in a table: one regular
  * expression per word instead of trying every keyword that starts with the same letter (and its
  * `longer_alt`). The result is the same as matching the keyword patterns: a keyword pattern only
- * wins when it spans the whole word, and `i` matches ASCII letters case-insensitively, so only
- * ASCII words are looked up.
+ * wins when it spans the whole word, and `i` matches ASCII letters case-insensitively.
  */
 class KeywordLexer extends Lexer {
   override tokenize(text: string, initialMode?: string): ILexingResult {
@@ -231,15 +245,12 @@ class KeywordLexer extends Lexer {
 }
 
 function assignKeyword(t: IToken): void {
-  const image = t.image;
-  if (image.length < 2 || image.length > MAX_KEYWORD_LENGTH || !ASCII_WORD.test(image)) return;
-  const kw = KEYWORD_BY_WORD.get(image.toUpperCase());
+  const kw = keywordOf(t.image);
   if (kw) {
     t.tokenType = kw;
     t.tokenTypeIdx = kw.tokenTypeIdx as number;
   }
 }
-const ASCII_WORD = /^[A-Za-z_][A-Za-z_0-9$]*$/;
 
 const keywordSet = new Set(keywordTokens);
 /** The lexer: every token type but the keywords, which `tokenize` assigns afterwards from a table. */

@@ -23,6 +23,8 @@ export interface Segment {
 }
 
 const SPACE = /\s/;
+/** Every character the splitter looks at when the terminator is `;`. */
+const INTERESTING = /['"`#;$\\/-]/g;
 /** `;` at a line end, then a line that starts one of the statements the product owns. */
 const NEXT_STATEMENT = /;[ \t]*\r?\n\s*(?:CREATE|ALTER|PAUSE|RESUME|STOP|SHOW|USE)\s/i;
 
@@ -65,6 +67,13 @@ export function splitStatements(text: string): Segment[] {
     if (seg) segments.push(classify(text, seg));
   };
   while (i < n) {
+    if (!atStatementStart && delimiter === ';') {
+      // Jump to the next character that can start a quote, a comment, `$$`, `\G` or end a statement.
+      INTERESTING.lastIndex = i;
+      const m = INTERESTING.exec(text);
+      if (m === null) break;
+      i = m.index;
+    }
     const c = text.charCodeAt(i);
     if (atStatementStart && !SPACE.test(text[i])) {
       atStatementStart = false;
