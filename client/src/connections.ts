@@ -77,7 +77,11 @@ export class Connections implements vscode.Disposable {
     for (const d of this.disposables) d.dispose();
   }
 
+  /** While configure() writes its four values, listeners must not see a half-written connection. */
+  private batching = false;
+
   private fireChanged(): void {
+    if (this.batching) return;
     void this.updateContext();
     this.changed.fire();
   }
@@ -161,10 +165,15 @@ export class Connections implements vscode.Disposable {
     const cfg = vscode.workspace.getConfiguration(SECTION);
     const cleanUrl = normalizeUrl(url);
     const cleanUser = user.trim();
-    await this.secrets.store(this.secretKey(cleanUrl, cleanUser), password);
-    await cfg.update('starrocks.url', cleanUrl, vscode.ConfigurationTarget.Global);
-    await cfg.update('starrocks.user', cleanUser, vscode.ConfigurationTarget.Global);
-    await cfg.update('starrocks.database', database.trim(), vscode.ConfigurationTarget.Global);
+    this.batching = true;
+    try {
+      await this.secrets.store(this.secretKey(cleanUrl, cleanUser), password);
+      await cfg.update('starrocks.url', cleanUrl, vscode.ConfigurationTarget.Global);
+      await cfg.update('starrocks.user', cleanUser, vscode.ConfigurationTarget.Global);
+      await cfg.update('starrocks.database', database.trim(), vscode.ConfigurationTarget.Global);
+    } finally {
+      this.batching = false;
+    }
     this.log.info(`StarRocks connection set: ${cleanUrl} as ${cleanUser}${database.trim() ? `, database ${database.trim()}` : ''}`);
     this.fireChanged();
     if (!args.quiet) {

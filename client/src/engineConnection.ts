@@ -22,6 +22,8 @@ export class EngineConnection implements JobSource, vscode.Disposable {
   readonly onDidChangeState = this.stateChanged.event;
   private readonly disposables: vscode.Disposable[] = [this.jobChanged, this.stateChanged];
   private unsubscribe: (() => void)[] = [];
+  /** What the engine was last configured with (kept in memory only, like the client's own copy). */
+  private configuredKey = '';
 
   constructor(
     private readonly stateDir: string,
@@ -30,7 +32,7 @@ export class EngineConnection implements JobSource, vscode.Disposable {
     private readonly secrets: () => Promise<Record<string, string>>,
     private readonly log: Log,
   ) {
-    // A new address or password reconfigures the running engine (it reopens itself).
+    // A new address, user or password reconfigures the running engine (it reopens itself).
     this.disposables.push(connections.onDidChange(() => void this.reconfigure()));
   }
 
@@ -109,6 +111,7 @@ export class EngineConnection implements JobSource, vscode.Disposable {
         starrocks: { feUrl: conn.url, user: conn.user, password: conn.password },
         secrets: await this.secrets(),
       });
+      this.configuredKey = `${conn.url}\n${conn.user}\n${conn.password}`;
       this.detach();
       this.client?.close();
       this.client = client;
@@ -166,8 +169,13 @@ export class EngineConnection implements JobSource, vscode.Disposable {
     }
     const conn = await this.connections.current();
     if (!conn) return;
+    // Settings that do not concern the engine (Kafka defaults, the default database) leave it alone:
+    // configuring it again with other values reopens it.
+    const key = `${conn.url}\n${conn.user}\n${conn.password}`;
+    if (key === this.configuredKey) return;
     try {
       await client.configure({ starrocks: { feUrl: conn.url, user: conn.user, password: conn.password }, secrets: await this.secrets() });
+      this.configuredKey = key;
       this.log.info(`The engine now loads into ${conn.url} as ${conn.user}.`);
       this.setState('ready');
       await this.refresh();
@@ -175,11 +183,6 @@ export class EngineConnection implements JobSource, vscode.Disposable {
       this.log.error(`Reconfiguring the engine failed: ${errorMessage(err)}`);
       this.setState('failed', errorMessage(err));
     }
-  }
-
-  /** Hand the engine new job secrets (after a CREATE/ALTER gave some). */
-  async pushSecrets(): Promise<void> {
-    await this.reconfigure();
   }
 
   private upsert(job: JobSnapshot): void {
