@@ -212,7 +212,7 @@ export function waitForJob(engine: Engine, check: (job: JobSnapshot) => boolean,
     if (now) return resolve(now);
     const timer = setTimeout(() => {
       engine.off('jobChanged', listener);
-      reject(new Error(`timed out after ${ms} ms waiting for ${what}; jobs: ${JSON.stringify(engine.jobs().map((j) => ({ name: j.name, state: j.state, loaded: j.statistic.loadedRows, errors: j.statistic.errorRows, reason: j.reasonOfStateChanged, other: j.otherMsg })))}`));
+      reject(new Error(`timed out after ${ms} ms waiting for ${what}; jobs: ${JSON.stringify(engine.jobs().map((j) => ({ name: j.name, state: j.state, loaded: j.statistic.loadedRows, errors: j.statistic.errorRows, reason: j.reasonOfStateChanged, other: j.otherMsg, progress: j.progress, latest: j.latestSourcePosition })))}`));
     }, ms);
     const listener = (job: JobSnapshot) => {
       if (check(job)) {
