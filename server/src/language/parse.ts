@@ -13,12 +13,46 @@ const QUIET_KINDS = new Set(['createDatabase', 'useStatement']);
 /** StarRocks-only words: a CREATE TABLE with one of them is StarRocks DDL, so its errors are worth showing. */
 const STARROCKS_DDL = /\bDISTRIBUTED\s+BY\b|\bENGINE\s*=\s*OLAP\b|\b(?:DUPLICATE|AGGREGATE)\s+KEY\b|\bBUCKETS\s+\d/i;
 
-export function parse(text: string): ParseResult {
+/**
+ * Parse a document. With `previous` (the result for an earlier version of the same document), a
+ * statement whose text is unchanged is not parsed again: its tree is reused, or copied with its
+ * offsets moved when text before it changed. An editor that passes the last result re-parses only
+ * the statements an edit touched. The result is the same as without `previous`.
+ */
+export function parse(text: string, previous?: ParseResult): ParseResult {
   const statements: ParsedStatement[] = [];
+  const reusable = previous ? byText(previous) : undefined;
   for (const segment of splitStatements(text)) {
-    statements.push(parseSegment(text, segment));
+    const earlier = reusable?.get(text.slice(segment.span.start, segment.span.end));
+    if (earlier) {
+      const delta = segment.span.start - earlier.span.start;
+      statements.push(delta === 0 ? earlier : shifted(earlier, delta));
+    } else {
+      statements.push(parseSegment(text, segment));
+    }
   }
   return { text, statements };
+}
+
+/** The earlier statements by their text (the last of equal ones). */
+function byText(previous: ParseResult): Map<string, ParsedStatement> {
+  const map = new Map<string, ParsedStatement>();
+  for (const s of previous.statements) map.set(previous.text.slice(s.span.start, s.span.end), s);
+  return map;
+}
+
+/** A deep copy whose spans (objects of exactly `start` and `end`) are moved by `delta`. */
+function shifted<T>(value: T, delta: number): T {
+  if (typeof value !== 'object' || value === null) return value;
+  if (Array.isArray(value)) return value.map((v: unknown) => shifted(v, delta)) as T;
+  const obj = value as Record<string, unknown>;
+  const keys = Object.keys(obj);
+  if (keys.length === 2 && typeof obj.start === 'number' && typeof obj.end === 'number') {
+    return { start: obj.start + delta, end: obj.end + delta } as T;
+  }
+  const out: Record<string, unknown> = {};
+  for (const k of keys) out[k] = shifted(obj[k], delta);
+  return out as T;
 }
 
 export function parseSegment(text: string, segment: Segment): ParsedStatement {
