@@ -5,6 +5,9 @@ import type { RuleContext } from './context';
 
 const SHOW_COLUMNS = ['Id', 'Name', 'CreateTime', 'PauseTime', 'EndTime', 'CurrentTaskNum', 'TableName', 'State', 'ReasonOfStateChanged', 'OtherMsg'];
 const STRING_COLUMNS = new Set(['name', 'tablename', 'state', 'reasonofstatechanged', 'othermsg']);
+const BIGINT_COLUMNS = new Set(['id', 'currenttasknum']);
+const DATETIME_COLUMNS = new Set(['createtime', 'pausetime', 'endtime']);
+const COMPARISONS = new Set(['=', '!=', '<>', '<', '<=', '>', '>=', '<=>']);
 
 export function checkShow(s: ShowRoutineLoadStatement, ctx: RuleContext): void {
   if (s.like) {
@@ -25,6 +28,11 @@ function checkWhere(where: Expression, ctx: RuleContext): void {
     }
     if (e.kind === 'binary' && column && STRING_COLUMNS.has(column.name.toLowerCase()) && !['=', '!=', '<>'].includes(e.op)) {
       ctx.report('RL310', e.span, `Operator \`${e.op}\` is not allowed in \`where\` clause for column \`${column.name}\`.`);
+    } else if (e.kind === 'binary' && column && !COMPARISONS.has(e.op)) {
+      // Id + 1 > 2: StarRocks compares a column with a value, nothing computed.
+      ctx.report('RL310', e.span, `Operator \`${e.op}\` is not allowed in \`where\` clause for column \`${column.name}\`.`);
+    } else if (e.kind === 'binary' && column) {
+      checkValueType(e, column.name, ctx);
     }
     if (e.kind === 'binary' && e.op === '=' && column?.name.toLowerCase() === 'state') {
       const other = e.left.kind === 'column' ? e.right : e.left;
@@ -33,6 +41,21 @@ function checkWhere(where: Expression, ctx: RuleContext): void {
       }
     }
   });
+}
+
+/** A comparison's value: an integer for Id and CurrentTaskNum, a quoted time for the *Time columns, a string for the rest. */
+function checkValueType(e: Extract<Expression, { kind: 'binary' }>, name: string, ctx: RuleContext): void {
+  const value = e.left.kind === 'column' ? e.right : e.left;
+  if (value.kind !== 'literal' || value.type === 'null') return;
+  const lower = name.toLowerCase();
+  const isInteger = value.type === 'number' && /^\d+$/.test(value.text);
+  if (BIGINT_COLUMNS.has(lower) && !isInteger) {
+    ctx.report('RL310', value.span, `Wrong RValue's type in \`where\` clause for column \`${name}\`: it takes an integer, such as ${name} > 10`);
+  } else if (DATETIME_COLUMNS.has(lower) && value.type !== 'string') {
+    ctx.report('RL310', value.span, `Wrong RValue's type in \`where\` clause for column \`${name}\`: it takes a quoted time, such as ${name} > '2024-01-01 00:00:00'`);
+  } else if (STRING_COLUMNS.has(lower) && value.type !== 'string') {
+    ctx.report('RL310', value.span, `Wrong RValue's type in \`where\` clause for column \`${name}\`: it takes a quoted string`);
+  }
 }
 
 /** The SHOW column a comparison or predicate tests, if it tests one directly. */
