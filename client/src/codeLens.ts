@@ -2,7 +2,7 @@
 // Show), and over a CREATE the job's current state with the actions that fit it.
 import * as vscode from 'vscode';
 import type { EngineConnection } from './engineConnection';
-import { formatCount, isActive, isFinal, stateCodicon } from './jobView';
+import { formatCount, isActive, isFinal, plural, stateCodicon } from './jobView';
 import { findStatements, type FoundStatement } from './statements';
 
 const VERBS: Partial<Record<FoundStatement['kind'], { title: string; tooltip: string }>> = {
@@ -66,7 +66,7 @@ export class RoutineLoadCodeLenses implements vscode.CodeLensProvider, vscode.Di
     const ref = { db: job.dbName, job: job.name };
     const lenses = [
       new vscode.CodeLens(range, {
-        title: `${stateCodicon(job)} ${job.shownState} · ${formatCount(job.statistic.loadedRows)} rows${isActive(job) ? ` · ${formatCount(job.statistic.loadRowsRate)} rows/s` : ''}`,
+        title: `${stateCodicon(job)} ${job.shownState} · ${plural(job.statistic.loadedRows, 'row')}${isActive(job) ? ` · ${formatCount(job.statistic.loadRowsRate)} rows/s` : ''}`,
         tooltip: job.reasonOfStateChanged || `Show ${job.dbName}.${job.name} in the Jobs view`,
         command: 'routineLoad.revealJob',
         arguments: [ref],

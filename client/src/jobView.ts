@@ -41,6 +41,11 @@ export function formatCount(n: number): string {
   return integer.format(n);
 }
 
+/** "1 row", "1,200 rows". */
+export function plural(n: number, word: string): string {
+  return `${formatCount(n)} ${word}${n === 1 ? '' : 's'}`;
+}
+
 export function formatBytes(n: number): string {
   const units = ['B', 'KB', 'MB', 'GB', 'TB'];
   let v = n;
@@ -61,7 +66,7 @@ export function jobSummary(job: JobSnapshot): string {
   const parts: string[] = [job.shownState];
   if (isActive(job)) parts.push(`${formatCount(job.statistic.loadRowsRate)} rows/s`);
   parts.push(`${formatCount(job.statistic.loadedRows)} loaded`);
-  if (job.statistic.errorRows > 0) parts.push(`${formatCount(job.statistic.errorRows)} errors`);
+  if (job.statistic.errorRows > 0) parts.push(plural(job.statistic.errorRows, 'error'));
   return parts.join(' · ');
 }
 

@@ -18,6 +18,8 @@ import { runAll, test, waitFor } from './harness';
 interface E2EConfig {
   bootstrap: string;
   topic: string;
+  /** A second topic, for the job that pauses itself. */
+  badTopic: string;
   feUrl: string;
   user: string;
   password: string;
@@ -295,8 +297,45 @@ test('stop, then the job is STOPPED and leaves the status bar', async () => {
   const dbNode = api.tree.getChildren().find((n) => n.kind === 'db' && n.name === config.db)!;
   const item = api.tree.getChildren(dbNode).map((n) => api.tree.getTreeItem(n)).find((i) => i.contextValue === 'job.STOPPED');
   assert.ok(item, 'the stopped job stays in the tree as job.STOPPED (no inline actions)');
-  await producer.disconnect();
 }, 60_000);
+
+test('a job the engine pauses shows why, and the status bar warns', async () => {
+  await producer.send({ topic: config.badTopic, messages: [
+    { partition: 0, value: '2020060101,2020-06-01,Ada,UK,female,10' },
+    { partition: 0, value: 'not-a-number,2020-06-01,Bob,UK,male,11' },
+  ] });
+  await producer.disconnect();
+  const editor = await openSql('bad.sql', `USE ${config.db};
+CREATE ROUTINE LOAD bad_rows_csv ON routine_load_tbl_csv
+COLUMNS TERMINATED BY ",",
+COLUMNS (order_id, pay_dt, customer_name, nationality, temp_gender, price)
+PROPERTIES ("max_error_number" = "0")
+FROM KAFKA ("kafka_broker_list" = "${config.bootstrap}", "kafka_topic" = "${config.badTopic}",
+  "property.kafka_default_offsets" = "OFFSET_BEGINNING");
+`);
+  await vscode.commands.executeCommand('routineLoad.createJobsFromFile', editor.document.uri);
+  assert.equal(api.lastCommandError()?.command === 'routineLoad.createJobsFromFile' ? api.lastCommandError()?.message : undefined, undefined);
+  const bad = await new Promise<JobSnapshot>((resolve, reject) => {
+    const find = () => api.engine.findJob(config.db, 'bad_rows_csv');
+    const timer = setTimeout(() => { sub.dispose(); reject(new Error(`bad_rows_csv did not pause by itself: ${JSON.stringify(find()?.shownState)}`)); }, 60_000);
+    const check = () => {
+      const j = find();
+      if (j?.state === 'PAUSED' && j.pausedByEngine) { clearTimeout(timer); sub.dispose(); resolve(j); }
+    };
+    const sub = api.engine.onDidChangeJob(check);
+    check();
+  });
+  assert.ok(bad.reasonOfStateChanged, 'a reason');
+  const dbNode = api.tree.getChildren().find((n) => n.kind === 'db' && n.name === config.db)!;
+  const node = api.tree.getChildren(dbNode).find((n) => n.kind === 'job' && api.engine.job(n.id)?.name === 'bad_rows_csv')!;
+  assert.equal(api.tree.getTreeItem(node).contextValue, 'job.PAUSED.auto');
+  const details = api.tree.getChildren(node).map((n) => api.tree.getTreeItem(n));
+  assert.ok(details.some((i) => i.label === 'Reason' && String(i.description).length > 0), 'the reason is a child of the job');
+  await api.treeView.reveal(node, { expand: true, select: true, focus: true });
+  const statusBar = await askRunner('screenshot', 'job-paused-by-engine');
+  assert.match(statusBar, /0 running/, `status bar text: "${statusBar}"`);
+  assert.equal(await vscode.commands.executeCommand('routineLoad.stopJob', node, { confirm: false }), true);
+}, 90_000);
 
 export function run(): Promise<void> {
   return runAll();
