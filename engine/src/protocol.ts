@@ -5,6 +5,7 @@
 // The engine also pushes events (no id) to every connected client.
 
 import { createHash } from 'node:crypto';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { EngineSettings } from './settings';
 
@@ -130,11 +131,18 @@ export type EngineEvent =
   /** The daemon is about to stop (shutdown request, signal): clients should not expect answers any more. */
   | { event: 'shuttingDown'; reason: string };
 
-/** Where the engine of a state directory listens. Windows needs a named pipe; elsewhere a socket file. */
+/** Unix socket paths are limited to 104 bytes on macOS (108 on Linux), counting the final NUL. */
+const MAX_SOCKET_PATH_BYTES = 100;
+
+/**
+ * Where the engine of a state directory listens. Windows needs a named pipe; elsewhere a socket file in the
+ * state directory, or, when that path is too long for a socket (VS Code's global storage on macOS), one in the
+ * user's runtime directory named after the state directory. The daemon makes it 0600 either way.
+ */
 export function engineSocketPath(stateDir: string): string {
-  if (process.platform === 'win32') {
-    const digest = createHash('sha1').update(stateDir).digest('hex').slice(0, 16);
-    return `\\\\.\\pipe\\routine-load-${digest}`;
-  }
-  return join(stateDir, 'engine.sock');
+  const digest = createHash('sha1').update(stateDir).digest('hex').slice(0, 16);
+  if (process.platform === 'win32') return `\\\\.\\pipe\\routine-load-${digest}`;
+  const inStateDir = join(stateDir, 'engine.sock');
+  if (Buffer.byteLength(inStateDir) <= MAX_SOCKET_PATH_BYTES) return inStateDir;
+  return join(process.env.XDG_RUNTIME_DIR || tmpdir(), `routine-load-${digest}.sock`);
 }
