@@ -103,7 +103,7 @@ async function main(): Promise<void> {
       }) : unavailable('no Kafka broker');
     }
     if (only.has('resources')) {
-      s.resources = w ? await section('resources', () => benchResources(w, { smallRows: cfg.resources.smallRows, reps: cfg.resources.reps, log })) : unavailable('no Kafka broker');
+      s.resources = w ? await section('resources', () => benchResources(w, { smallRows: Math.round(cfg.rows.csv / 4), reps: cfg.resources.reps, log })) : unavailable('no Kafka broker');
     }
     if (only.has('host')) {
       s.hostImpact = w ? await section('extension-host impact', async () => {

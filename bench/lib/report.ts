@@ -54,18 +54,21 @@ const ceilingRate = (c: { rows: number; totalMs: number }): number => c.rows / (
 export function throughputLimit(r: ScenarioResult, variant: string): string {
   const e = r.summary.engine[variant];
   if (!e) return '';
-  const parts: string[] = [];
   const runs = r.runs[variant] ?? [];
-  const loads = median(runs.map((x) => x.streamLoads));
-  parts.push(`${fmt(loads, 0)} task(s); tasks spent ${pct(e.readShare)} of the run reading Kafka and ${pct(e.streamLoadShare)} in Stream Load (shares add up over concurrent tasks; within a task the two run one after the other)`);
-  parts.push(`engine on a CPU ${pct(e.engineCpuShare)} of the run and waiting for one ${pct(e.engineRunQueueShare)}; sandbox ${pct(e.sandboxCpuShare)} (+${pct(e.sandboxRunQueueShare)} waiting), broker ${pct(e.brokerCpuShare)}`);
-  let verdict: string;
-  if (e.engineCpuShare >= 0.85) verdict = 'the engine process is CPU-bound';
-  else if (e.engineRunQueueShare >= 0.25) verdict = 'the machine is the limit: the engine was often runnable with no free core';
-  else if (e.streamLoadShare >= 0.4 && r.partitions === 1) verdict = 'reading and loading are serial in the single task, so the Stream Load time (HTTP + the sandbox parsing) adds directly to the reading time';
-  else if (e.readShare >= 0.6) verdict = 'reading Kafka through the source is the longest phase';
-  else verdict = 'no single resource is saturated; time goes to the phases running one after another';
-  return `${verdict} — ${parts.join('; ')}`;
+  const tasks = median(runs.map((x) => x.streamLoads));
+  const demand = e.engineCpuShare + e.engineRunQueueShare;
+  const parts: string[] = [];
+  if (r.partitions === 1) {
+    parts.push(`one task at a time reads, then loads: reading ${pct(e.readShare)} + Stream Load ${pct(e.streamLoadShare)} + the rest ${pct(Math.max(0, 1 - e.readShare - e.streamLoadShare))} (body, offsets to disk, scheduling) of the run, one after the other`);
+    if (e.streamLoadShare > e.readShare) parts.push('Stream Load (the sandbox parsing the body) is the longer phase');
+  } else if (demand >= 0.85) {
+    parts.push(`${fmt(tasks, 0)} concurrent tasks keep the engine's one thread busy: it was on a CPU ${pct(e.engineCpuShare)} of the run and waiting for one ${pct(e.engineRunQueueShare)} (decoding Kafka records and building bodies)`);
+  } else {
+    parts.push(`${fmt(tasks, 0)} concurrent tasks: reading ${pct(e.readShare)} and Stream Load ${pct(e.streamLoadShare)} summed over tasks; the engine was on a CPU ${pct(e.engineCpuShare)} and waiting ${pct(e.engineRunQueueShare)}`);
+  }
+  parts.push(`sandbox on a CPU ${pct(e.sandboxCpuShare)} (+${pct(e.sandboxRunQueueShare)} waiting), broker ${pct(e.brokerCpuShare)}`);
+  if (e.engineRunQueueShare >= 0.25) parts.push(`the machine was contended: the engine waited for a free core ${pct(e.engineRunQueueShare)} of the run`);
+  return parts.join('; ');
 }
 
 export function headlines(r: Results): string[] {
@@ -120,11 +123,11 @@ export function chart(r: Results): Buffer | undefined {
     const toS = (pts: Array<[number, number]>): Array<[number, number]> => pts.map(([ms, rows]) => [ms / 1000, rows]);
     return {
       title: sc.id.toUpperCase(),
-      subtitle: `${fmtInt(sc.rows)} × ${sc.rowBytes} B; ENGINE ÷ KAFKAJS ${fmtRatio(sc.summary.engine.default?.ratio ?? NaN)} / ${fmtRatio(sc.summary.engine.tuned?.ratio ?? NaN)}`,
+      subtitle: `${fmtInt(sc.rows)} × ${sc.rowBytes} B  DEFAULT ${fmtRatio(sc.summary.engine.default?.ratio ?? NaN)}  TUNED ${fmtRatio(sc.summary.engine.tuned?.ratio ?? NaN)}`,
       series: [
         { label: 'kafkajs consumer (ceiling)', color: [120, 120, 120], points: c ? toS(c.series) : [] },
-        { label: 'engine, default properties', color: [31, 119, 180], points: d ? toS(d.series) : [] },
-        { label: 'engine, tuned properties', color: [214, 39, 40], points: tu ? toS(tu.series) : [] },
+        { label: 'engine, default properties (÷ kafkajs: DEFAULT)', color: [31, 119, 180], points: d ? toS(d.series) : [] },
+        { label: 'engine, tuned properties (TUNED)', color: [214, 39, 40], points: tu ? toS(tu.series) : [] },
       ],
     };
   });
@@ -159,6 +162,24 @@ export function markdown(r: Results, chartFile?: string): string {
       const d = sc.summary.engine.default;
       const tu = sc.summary.engine.tuned;
       L.push(`| ${sc.id} | ${fmtInt(sc.rows)} × ${sc.rowBytes} B | ${fmtInt(sc.summary.ceilingRowsPerS)} (${mb(sc.summary.ceilingMBPerS)}) | ${fmtInt(d?.rowsPerS ?? NaN)} (${mb(d?.mbPerS ?? NaN)}) | **${fmtRatio(d?.ratio ?? NaN)}** | ${fmtInt(tu?.rowsPerS ?? NaN)} (${mb(tu?.mbPerS ?? NaN)}) | **${fmtRatio(tu?.ratio ?? NaN)}** | ${pct(tu?.readShare ?? NaN)} / ${pct(tu?.streamLoadShare ?? NaN)} | ${pct(tu?.engineCpuShare ?? NaN)} / ${pct(tu?.sandboxCpuShare ?? NaN)} / ${pct(tu?.brokerCpuShare ?? NaN)} | ${fmt(tu?.peakRssMB ?? NaN, 0)} MB |`);
+    }
+    L.push('', 'Per phase (tuned, medians): the rate of the engine\'s reads (rows ÷ time tasks spent reading) next to the kafkajs consumer, and the rate of its Stream Loads (rows ÷ time spent in Stream Load: HTTP plus the sandbox parsing and storing). One partition means one task at a time, reading then loading; the last column estimates the ratio if the next batch were read while the current one loads (time ≈ max(read, load) + the rest).', '');
+    L.push('| scenario | kafkajs rows/s | engine reads rows/s | Stream Load rows/s | rest of the run | est. ÷ kafkajs with read-ahead |', '|---|---|---|---|---|---|');
+    for (const sc of t.data) {
+      const runs = sc.runs.tuned ?? [];
+      if (runs.length === 0) continue;
+      const readRate = median(runs.map((x) => x.rows / (x.readShare * x.seconds)));
+      const loadRate = median(runs.map((x) => x.rows / (x.streamLoadShare * x.seconds)));
+      const rest = median(runs.map((x) => Math.max(0, 1 - x.readShare - x.streamLoadShare)));
+      const est = sc.partitions === 1
+        ? median(runs.map((x) => {
+            const read = x.readShare * x.seconds;
+            const load = x.streamLoadShare * x.seconds;
+            const other = Math.max(0, x.seconds - read - load);
+            return x.rows / (Math.max(read, load) + other) / sc.summary.ceilingRowsPerS;
+          }))
+        : Number.NaN;
+      L.push(`| ${sc.id} | ${fmtInt(sc.summary.ceilingRowsPerS)} | ${fmtInt(readRate)} | ${fmtInt(loadRate)} | ${sc.partitions === 1 ? pct(rest) : '(concurrent tasks)'} | ${sc.partitions === 1 ? fmtRatio(est) : '–'} |`);
     }
     L.push('', 'What limits each number:', '');
     for (const sc of t.data) {

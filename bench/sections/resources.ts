@@ -38,14 +38,17 @@ export async function benchResources(world: World, o: { smallRows: number; reps:
     { id: '1 job, 4× topic', topic: big.topic, rows: big.rows, jobs: 1 },
     { id: '10 jobs, 1× topic', topic: small, rows: o.smallRows, jobs: 10 },
   ];
-  const sandbox = await world.sandbox();
   const out: ResourceCase[] = [];
   let baselineRssMB = Number.NaN;
-  try {
-    const idle = await world.engine(sandbox, settings);
-    baselineRssMB = (await idle.request<{ rssMB: number }>({ type: 'stats' })).rssMB;
-    await idle.stop();
-    for (const c of cases) {
+  for (const c of cases) {
+    // A fresh sandbox per case, so the rows of earlier cases do not pile up in its memory.
+    const sandbox = await world.sandbox();
+    try {
+      if (Number.isNaN(baselineRssMB)) {
+        const idle = await world.engine(sandbox, settings);
+        baselineRssMB = (await idle.request<{ rssMB: number }>({ type: 'stats' })).rssMB;
+        await idle.stop();
+      }
       const runs: Array<Omit<EngineRun, 'series'>> = [];
       for (let rep = 0; rep < o.reps; rep++) {
         const { series: _s, stats: _t, ...run } = await runEngine(world, sandbox, { topic: c.topic, format: 'csv', rows: c.rows, rowBytes: bytesPerRow, jobs: c.jobs, settings, properties: { max_batch_interval: '5' } });
@@ -57,9 +60,9 @@ export async function benchResources(world: World, o: { smallRows: number; reps:
         id: c.id, jobs: c.jobs, rowsPerJob: c.rows, runs, cpuS, cpuSPerMillionRows: (cpuS / (c.rows * c.jobs)) * 1e6,
         peakRssMB: median(runs.map((r) => r.peakRssMB)), peakHeapMB: median(runs.map((r) => r.peakHeapMB)), rowsPerS: median(runs.map((r) => r.rowsPerS)),
       });
+    } finally {
+      await sandbox.child.stop();
     }
-  } finally {
-    await sandbox.child.stop();
   }
   const [one, four, ten] = out;
   return {

@@ -67,14 +67,15 @@ export async function benchThroughput(world: World, o: ThroughputOptions): Promi
       const bytesPerRow = rowBytes(format);
       const { topic, prefillSeconds } = await world.filled(format, partitions, rows);
       o.log(`  ${id}: ${rows.toLocaleString('en-US')} rows of ${bytesPerRow} B in ${prefillSeconds.toFixed(1)} s`);
-      const sandbox = await world.sandbox();
       const result: ScenarioResult = {
         id, format, partitions, rows, rowBytes: bytesPerRow, topic, prefillSeconds, ceiling: [], runs: {},
         summary: { ceilingRowsPerS: Number.NaN, ceilingMBPerS: Number.NaN, engine: {} },
       };
-      try {
-        // Interleaved, so drift on a shared machine touches every contender alike.
-        for (let rep = 0; rep < o.reps; rep++) {
+      // Interleaved, so drift on a shared machine touches every contender alike; a fresh sandbox per repetition
+      // keeps its memory (every loaded row) from growing over the section.
+      for (let rep = 0; rep < o.reps; rep++) {
+        const sandbox = await world.sandbox();
+        try {
           const c = await ceilingRun(world, topic, rows);
           result.ceiling.push(c);
           o.log(`    rep ${rep + 1} kafkajs: ${Math.round(c.rows / (c.totalMs / 1000)).toLocaleString('en-US')} rows/s in ${(c.totalMs / 1000).toFixed(1)} s; CPU ${pc(c.cpuS / (c.totalMs / 1000))} (+${pc(c.runQueueWaitS / (c.totalMs / 1000))} waiting for a core)`);
@@ -84,9 +85,9 @@ export async function benchThroughput(world: World, o: ThroughputOptions): Promi
             (result.runs[v.id] ??= []).push(kept);
             o.log(`    rep ${rep + 1} engine ${v.id}: ${Math.round(run.rowsPerS).toLocaleString('en-US')} rows/s in ${run.seconds.toFixed(1)} s: reading ${pc(run.readShare)}, Stream Load ${pc(run.streamLoadShare)}; CPU engine ${pc(run.engineCpuS / run.seconds)} (+${pc(run.engineRunQueueShare)} waiting for a core), sandbox ${pc(run.sandboxCpuS / run.seconds)}, broker ${pc(run.brokerCpuS / run.seconds)}`);
           }
+        } finally {
+          await sandbox.child.stop();
         }
-      } finally {
-        await sandbox.child.stop();
       }
       const ceilingRates = result.ceiling.map((c) => c.rows / (c.totalMs / 1000));
       result.summary.ceilingRowsPerS = median(ceilingRates);
