@@ -23,11 +23,13 @@ function checkWhere(where: Expression, ctx: RuleContext): void {
     }
     if (e.kind === 'unary' && e.op === 'NOT') ctx.report('RL310', e.span, 'Only `AND` operator is allowed in compound predicates.');
     const column = columnOf(e);
-    if (column && !SHOW_COLUMNS.some((c) => c.toLowerCase() === column.name.toLowerCase())) {
+    if (column && !isShowColumn(column.name)) {
       ctx.report('RL310', column.span, `Column \`${column.name}\` is not allowed in \`where\` clause: use ${SHOW_COLUMNS.join(', ')}`);
     }
     if (e.kind === 'binary' && column && STRING_COLUMNS.has(column.name.toLowerCase()) && !['=', '!=', '<>'].includes(e.op)) {
       ctx.report('RL310', e.span, `Operator \`${e.op}\` is not allowed in \`where\` clause for column \`${column.name}\`.`);
+    } else if (e.kind === 'binary' && column && !isShowColumn(column.name)) {
+      // Already reported as a column StarRocks does not know.
     } else if (e.kind === 'binary' && column && !COMPARISONS.has(e.op)) {
       // Id + 1 > 2: StarRocks compares a column with a value, nothing computed.
       ctx.report('RL310', e.span, `Operator \`${e.op}\` is not allowed in \`where\` clause for column \`${column.name}\`.`);
@@ -41,6 +43,10 @@ function checkWhere(where: Expression, ctx: RuleContext): void {
       }
     }
   });
+}
+
+function isShowColumn(name: string): boolean {
+  return SHOW_COLUMNS.some((c) => c.toLowerCase() === name.toLowerCase());
 }
 
 /** A comparison's value: an integer for Id and CurrentTaskNum, a quoted time for the *Time columns, a string for the rest. */
