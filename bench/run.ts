@@ -1,6 +1,6 @@
-// `npm run bench [-- --quick] [-- --only=throughput,freshness,...]`: the reproducible benchmark suite on loopback
+// `npm run bench [-- --quick] [-- --only=throughput,freshness,...] [-- --publish]`: the reproducible benchmark suite on loopback
 // (the real Kafka broker, the sandbox). Writes bench/results/<stamp>.{json,md,png} and latest.{json,md,png},
-// and prints the headline ratios last. Each section runs on its own: one that cannot run says why.
+// and prints the headline ratios last; --publish also writes bench/RESULTS.md and bench/RESULTS.png. Each section runs on its own: one that cannot run says why.
 import './lib/sourcemaps';
 import { mkdirSync, writeFileSync, copyFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
@@ -149,9 +149,20 @@ async function main(): Promise<void> {
   copyFileSync(files.json, join(outDir, 'latest.json'));
   copyFileSync(files.md, join(outDir, 'latest.md'));
   if (png) copyFileSync(files.png, join(outDir, 'latest.png'));
+  if (args.includes('--publish') && png) {
+    // The representative run kept in the repository for the README.
+    writeFileSync(join(__dirname, 'RESULTS.png'), png);
+    writeFileSync(join(__dirname, 'RESULTS.md'), markdown(r2(results), 'RESULTS.png'));
+    log(`\npublished: ${join(__dirname, 'RESULTS.md')}`);
+  }
   log(`\nresults: ${files.json}\n         ${files.md}${png ? `\n         ${files.png}` : ''}`);
   log(`\nHeadline (${cfg.mode}, ${results.seconds.toFixed(0)} s, medians; ratios are side by side in this run):`);
   for (const line of headlines(results)) log(`  ${line}`);
+}
+
+/** Paths in the published copy are relative to the repository. */
+function r2(results: Results): Results {
+  return JSON.parse(JSON.stringify(results).replaceAll(`${join(__dirname, '..')}/`, '')) as Results;
 }
 
 main().catch((error: unknown) => {

@@ -210,9 +210,9 @@ export function markdown(r: Results, chartFile?: string): string {
   L.push('## Resources', '');
   if (s.resources?.ok) {
     const x = s.resources.data;
-    L.push(`Engine process, CSV rows, \`max_batch_interval\` 5, \`routine_load_task_consume_second\` ${x.settings.routine_load_task_consume_second}; CPU from process.cpuUsage(), RSS sampled every 20 ms. An idle engine process: ${fmt(x.baselineRssMB, 0)} MB RSS.`, '');
-    L.push('| case | rows | CPU s | CPU s per million rows | peak RSS | peak heap | rows/s |', '|---|---|---|---|---|---|---|');
-    for (const c of x.cases) L.push(`| ${c.id} | ${fmtInt(c.rowsPerJob * c.jobs)} | ${fmt(c.cpuS, 2)} | ${fmt(c.cpuSPerMillionRows, 1)} | ${fmt(c.peakRssMB, 0)} MB | ${fmt(c.peakHeapMB, 0)} MB | ${fmtInt(c.rowsPerS)} |`);
+    L.push(`Engine process, CSV rows, ${Object.entries(x.properties ?? {}).map(([k, v]) => `\`${k}\` ${v}`).join(', ')}, engine setting \`routine_load_task_consume_second\` ${x.settings.routine_load_task_consume_second}; CPU from process.cpuUsage(), RSS sampled every 20 ms. An idle engine process: ${fmt(x.baselineRssMB, 0)} MB RSS.`, '');
+    L.push('| case | rows | Stream Loads | CPU s | CPU s per million rows | peak RSS | peak heap | rows/s |', '|---|---|---|---|---|---|---|---|');
+    for (const c of x.cases) L.push(`| ${c.id} | ${fmtInt(c.rowsPerJob * c.jobs)} | ${fmt(median(c.runs.map((r) => r.streamLoads)), 0)} | ${fmt(c.cpuS, 2)} | ${fmt(c.cpuSPerMillionRows, 1)} | ${fmt(c.peakRssMB, 0)} MB | ${fmt(c.peakHeapMB, 0)} MB | ${fmtInt(c.rowsPerS)} |`);
     L.push('', `Peak RSS with a 4× larger topic is ${fmtRatio(x.fourTimesTopicRssRatio)} that of the 1× topic: memory follows the batch (what one consume window reads, capped by max_batch_size), not the topic. Ten jobs at once: ${fmtRatio(x.tenJobsRssRatio)} the memory of one, ${fmtRatio(x.tenJobsCpuPerRowRatio)} the CPU per row.`, '');
   } else if (s.resources) L.push(na('resources', s.resources)!);
 

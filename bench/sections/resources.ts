@@ -25,14 +25,17 @@ export interface ResourcesResult {
   tenJobsRssRatio: number;
   tenJobsCpuPerRowRatio: number;
   settings: Record<string, number>;
+  properties: Record<string, string>;
 }
 
 export async function benchResources(world: World, o: { smallRows: number; reps: number; log: (s: string) => void }): Promise<ResourcesResult> {
   const bytesPerRow = rowBytes('csv');
   const small = (await world.filled('csv', 1, o.smallRows)).topic;
   const big = await world.filled('csv', 1, o.smallRows * 4);
-  // One consume window per second, so the small topic is already several batches.
+  // Batches of at most 4 MB (max_batch_size) and one second, so even the small topic is several batches and
+  // both topics' batches are the same size: memory should follow the batch, not the topic.
   const settings = { routine_load_task_consume_second: 1 };
+  const properties = { max_batch_interval: '5', max_batch_size: String(4 * 2 ** 20) };
   const cases: Array<{ id: string; topic: string; rows: number; jobs: number }> = [
     { id: '1 job, 1× topic', topic: small, rows: o.smallRows, jobs: 1 },
     { id: '1 job, 4× topic', topic: big.topic, rows: big.rows, jobs: 1 },
@@ -51,7 +54,7 @@ export async function benchResources(world: World, o: { smallRows: number; reps:
       }
       const runs: Array<Omit<EngineRun, 'series'>> = [];
       for (let rep = 0; rep < o.reps; rep++) {
-        const { series: _s, stats: _t, ...run } = await runEngine(world, sandbox, { topic: c.topic, format: 'csv', rows: c.rows, rowBytes: bytesPerRow, jobs: c.jobs, settings, properties: { max_batch_interval: '5' } });
+        const { series: _s, stats: _t, ...run } = await runEngine(world, sandbox, { topic: c.topic, format: 'csv', rows: c.rows, rowBytes: bytesPerRow, jobs: c.jobs, settings, properties });
         runs.push(run);
         o.log(`    ${c.id}: ${run.engineCpuS.toFixed(2)} CPU s, peak RSS ${run.peakRssMB.toFixed(0)} MB, ${Math.round(run.rowsPerS).toLocaleString('en-US')} rows/s`);
       }
@@ -66,7 +69,7 @@ export async function benchResources(world: World, o: { smallRows: number; reps:
   }
   const [one, four, ten] = out;
   return {
-    baselineRssMB, cases: out, settings,
+    baselineRssMB, cases: out, settings, properties,
     fourTimesTopicRssRatio: four && one ? four.peakRssMB / one.peakRssMB : Number.NaN,
     tenJobsRssRatio: ten && one ? ten.peakRssMB / one.peakRssMB : Number.NaN,
     tenJobsCpuPerRowRatio: ten && one ? ten.cpuSPerMillionRows / one.cpuSPerMillionRows : Number.NaN,
