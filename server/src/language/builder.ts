@@ -641,24 +641,32 @@ export class Builder {
   }
 }
 
-/** Visit an expression and every expression inside it, parents first. */
-export function walkExpression(e: Expression, visit: (e: Expression) => void): void {
-  visit(e);
-  switch (e.kind) {
-    case 'unary': walkExpression(e.operand, visit); break;
-    case 'binary': walkExpression(e.left, visit); walkExpression(e.right, visit); break;
-    case 'isNull': walkExpression(e.operand, visit); break;
-    case 'in': walkExpression(e.operand, visit); e.list.forEach((x) => walkExpression(x, visit)); break;
-    case 'between': walkExpression(e.operand, visit); walkExpression(e.low, visit); walkExpression(e.high, visit); break;
-    case 'like': walkExpression(e.operand, visit); walkExpression(e.pattern, visit); break;
-    case 'case':
-      if (e.operand) walkExpression(e.operand, visit);
-      for (const w of e.whens) { walkExpression(w.when, visit); walkExpression(w.then, visit); }
-      if (e.else) walkExpression(e.else, visit);
-      break;
-    case 'cast': walkExpression(e.operand, visit); break;
-    case 'call': e.args.forEach((x) => walkExpression(x, visit)); break;
-    case 'paren': walkExpression(e.inner, visit); break;
-    default: break;
+/**
+ * Visit an expression and every expression inside it, parents first, children left to right.
+ * Iterative: a long chain such as `a + a + … + a` is a tree as deep as it has terms.
+ */
+export function walkExpression(root: Expression, visit: (e: Expression) => void): void {
+  const stack: Expression[] = [root];
+  while (stack.length > 0) {
+    const e = stack.pop() as Expression;
+    visit(e);
+    // Children are pushed last first, so they are visited in source order.
+    switch (e.kind) {
+      case 'unary': stack.push(e.operand); break;
+      case 'binary': stack.push(e.right, e.left); break;
+      case 'isNull': stack.push(e.operand); break;
+      case 'in': for (let i = e.list.length - 1; i >= 0; i--) stack.push(e.list[i]); stack.push(e.operand); break;
+      case 'between': stack.push(e.high, e.low, e.operand); break;
+      case 'like': stack.push(e.pattern, e.operand); break;
+      case 'case':
+        if (e.else) stack.push(e.else);
+        for (let i = e.whens.length - 1; i >= 0; i--) stack.push(e.whens[i].then, e.whens[i].when);
+        if (e.operand) stack.push(e.operand);
+        break;
+      case 'cast': stack.push(e.operand); break;
+      case 'call': for (let i = e.args.length - 1; i >= 0; i--) stack.push(e.args[i]); break;
+      case 'paren': stack.push(e.inner); break;
+      default: break;
+    }
   }
 }

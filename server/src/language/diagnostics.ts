@@ -27,6 +27,7 @@ export const CODES: Record<string, CodeInfo> = {
   RL002: { severity: 'error', summary: 'Property name or value not quoted' },
   RL003: { severity: 'error', summary: 'Syntax of another system (Doris) that StarRocks lacks' },
   RL004: { severity: 'warning', summary: 'StarRocks CREATE TABLE that could not be fully read' },
+  RL005: { severity: 'error', summary: 'Expression nested too deeply to check (more than 128 levels)' },
   RL101: { severity: 'error', summary: 'Unknown job property (did-you-mean)' },
   RL102: { severity: 'warning', summary: 'Property given twice' },
   RL103: { severity: 'error', summary: 'Not a number where a number is needed' },

@@ -3,7 +3,7 @@
 import type { ColumnMapping, Expression, ParsedStatement, ParseResult, Span, Statement, SyntaxError } from './ast';
 import { Builder, tokenSpan } from './builder';
 import type { CstNode, IToken } from './chevrotain';
-import { tokenize, tokenizeRange, UnclosedString } from './lexer';
+import { Bang, Case, End, False, LParen, Minus, Name, Not, Null, NumberLiteral, Plus, RParen, StringLiteral, Tilde, tokenize, tokenizeRange, True, UnclosedString } from './lexer';
 import { runRule, type EntryRule, type RuleResult } from './parser';
 import { splitStatements, type Segment } from './splitter';
 
@@ -28,10 +28,71 @@ export function parse(text: string, previous?: ParseResult): ParseResult {
       const delta = segment.span.start - earlier.span.start;
       statements.push(delta === 0 ? earlier : shifted(earlier, delta));
     } else {
-      statements.push(parseSegment(text, segment));
+      statements.push(parseSegmentSafely(text, segment));
     }
   }
   return { text, statements };
+}
+
+/**
+ * The deepest nesting an expression may have: parentheses, function calls, CASE and runs of
+ * prefix operators (NOT, -, +, ~, !) each count one level. Real SQL stays far below it; beyond it
+ * the recursive-descent grammar (and every recursive reader of the tree) would run out of stack.
+ */
+export const MAX_NESTING = 128;
+
+/**
+ * The first token that takes the statement's nesting past `MAX_NESTING`, or undefined. One pass
+ * over the tokens, no recursion: cheap enough to run before every parse.
+ */
+export function tooDeep(tokens: readonly IToken[], max = MAX_NESTING): IToken | undefined {
+  let groups = 0; // open ( and CASE
+  let run = 0; // consecutive prefix operators
+  let afterOperand = false; // the previous token ends an operand: a + or - after it is binary
+  for (const t of tokens) {
+    const type = t.tokenType;
+    if (type === LParen || type === Case) {
+      groups++;
+      run = 0;
+      if (groups > max) return t;
+    } else if (type === RParen || type === End) {
+      if (groups > 0) groups--;
+      run = 0;
+    } else if (type === Not || type === Bang || type === Tilde || ((type === Minus || type === Plus) && !afterOperand)) {
+      run++;
+      if (groups + run > max) return t;
+    } else run = 0;
+    afterOperand = type === RParen || type === End || type === NumberLiteral || type === StringLiteral || type === Null || type === True || type === False ||
+      (type.CATEGORIES !== undefined && type.CATEGORIES.includes(Name));
+  }
+  return undefined;
+}
+
+function tooDeepError(token: IToken): SyntaxError {
+  return {
+    span: tokenSpan(token),
+    code: 'RL005',
+    message: `expression nested deeper than ${MAX_NESTING} levels (parentheses, function calls, CASE, NOT): simplify it; this statement is not checked further`,
+  };
+}
+
+/** `parseSegment`, except that it never throws: a failure becomes a diagnostic of this statement only. */
+function parseSegmentSafely(text: string, segment: Segment): ParsedStatement {
+  try {
+    return parseSegment(text, segment);
+  } catch (error) {
+    return { statement: undefined, span: segment.span, errors: [internalError(text, segment.span, error)] };
+  }
+}
+
+/** A statement the reader could not finish (a stack overflow the nesting check did not foresee, or a bug). */
+export function internalError(text: string, span: Span, error: unknown): SyntaxError {
+  const head = /^[^\s(;]+/.exec(text.slice(span.start, Math.min(span.end, span.start + 200)));
+  const at = { start: span.start, end: span.start + (head ? head[0].length : Math.min(1, span.end - span.start)) };
+  const message = error instanceof RangeError
+    ? 'this statement is too deeply nested to check: simplify its expressions'
+    : `this statement could not be checked (internal error: ${error instanceof Error ? error.message : String(error)})`;
+  return { span: at, code: 'RL005', message };
 }
 
 /** The earlier statements by their text (the last of equal ones). */
@@ -41,18 +102,38 @@ function byText(previous: ParseResult): Map<string, ParsedStatement> {
   return map;
 }
 
-/** A deep copy whose spans (objects of exactly `start` and `end`) are moved by `delta`. */
+/**
+ * A deep copy whose spans (objects of exactly `start` and `end`) are moved by `delta`. Iterative:
+ * a long operator chain makes a tree as deep as it has terms.
+ */
 function shifted<T>(value: T, delta: number): T {
-  if (typeof value !== 'object' || value === null) return value;
-  if (Array.isArray(value)) return value.map((v: unknown) => shifted(v, delta)) as T;
-  const obj = value as Record<string, unknown>;
-  const keys = Object.keys(obj);
-  if (keys.length === 2 && typeof obj.start === 'number' && typeof obj.end === 'number') {
-    return { start: obj.start + delta, end: obj.end + delta } as T;
+  const copy = (v: unknown, into: Record<string, unknown> | unknown[], key: string | number, work: [unknown, Record<string, unknown> | unknown[]][]): void => {
+    let out: unknown = v;
+    if (typeof v === 'object' && v !== null) {
+      if (Array.isArray(v)) {
+        out = new Array<unknown>(v.length);
+        work.push([v, out as unknown[]]);
+      } else {
+        const obj = v as Record<string, unknown>;
+        const keys = Object.keys(obj);
+        if (keys.length === 2 && typeof obj.start === 'number' && typeof obj.end === 'number') out = { start: obj.start + delta, end: obj.end + delta };
+        else {
+          out = {};
+          work.push([v, out as Record<string, unknown>]);
+        }
+      }
+    }
+    (into as Record<string | number, unknown>)[key] = out;
+  };
+  const holder: Record<string, unknown> = {};
+  const work: [unknown, Record<string, unknown> | unknown[]][] = [];
+  copy(value, holder, 'v', work);
+  while (work.length > 0) {
+    const [source, target] = work.pop() as [unknown, Record<string, unknown> | unknown[]];
+    if (Array.isArray(source)) source.forEach((x: unknown, i) => copy(x, target, i, work));
+    else for (const k of Object.keys(source as object)) copy((source as Record<string, unknown>)[k], target, k, work);
   }
-  const out: Record<string, unknown> = {};
-  for (const k of keys) out[k] = shifted(obj[k], delta);
-  return out as T;
+  return holder.v as T;
 }
 
 export function parseSegment(text: string, segment: Segment): ParsedStatement {
@@ -73,6 +154,14 @@ export function parseSegment(text: string, segment: Segment): ParsedStatement {
     };
   }
   const { tokens } = tokenizeRange(text, span.start, span.end);
+  const deep = tooDeep(tokens);
+  if (deep) {
+    // Another dialect's DDL stays silent, as its syntax errors do.
+    if (QUIET_KINDS.has(segment.kind) || (segment.kind === 'createTable' && !STARROCKS_DDL.test(text.slice(span.start, span.end)))) {
+      return { statement: { kind: 'foreign', head: segment.head, span }, span, errors: [] };
+    }
+    return { statement: undefined, span, errors: [tooDeepError(deep)] };
+  }
   const result = runRule(segment.kind, tokens);
   const builder = new Builder(span);
   let statement: Statement | undefined;
@@ -123,15 +212,23 @@ function errorSpan(token: IToken | undefined, previous: IToken | undefined, toke
   return last ? tokenSpan(last) : { start: span.start, end: span.end };
 }
 
-function parseFragment(text: string, rule: EntryRule): { result: RuleResult; builder: Builder; tokens: IToken[] } {
+function parseFragment(text: string, rule: EntryRule): { result: RuleResult; builder: Builder; tokens: IToken[] } | SyntaxError {
   const { tokens } = tokenize(text);
-  const result = runRule(rule, tokens);
-  return { result, builder: new Builder({ start: 0, end: text.length }), tokens };
+  const deep = tooDeep(tokens);
+  if (deep) return tooDeepError(deep);
+  try {
+    const result = runRule(rule, tokens);
+    return { result, builder: new Builder({ start: 0, end: text.length }), tokens };
+  } catch (error) {
+    return internalError(text, { start: 0, end: text.length }, error);
+  }
 }
 
 /** One expression, e.g. a Stream Load `where` header. */
 export function parseExpression(text: string): { expr?: Expression; errors: SyntaxError[] } {
-  const { result, builder, tokens } = parseFragment(text, 'expression');
+  const fragment = parseFragment(text, 'expression');
+  if ('code' in fragment) return { errors: [fragment] };
+  const { result, builder, tokens } = fragment;
   const errors = syntaxErrors(result, tokens, { start: 0, end: text.length });
   if (!result.cst || tokens.length === 0) {
     return { errors: errors.length ? errors : [{ span: { start: 0, end: text.length }, code: 'RL001', message: 'expected an expression' }] };
@@ -141,7 +238,9 @@ export function parseExpression(text: string): { expr?: Expression; errors: Synt
 
 /** A Stream Load `columns` header: `c1,c2,tmp,c3=upper(tmp)`. */
 export function parseColumnMappings(text: string): { columns: ColumnMapping[]; errors: SyntaxError[] } {
-  const { result, builder, tokens } = parseFragment(text, 'columnMappingList');
+  const fragment = parseFragment(text, 'columnMappingList');
+  if ('code' in fragment) return { columns: [], errors: [fragment] };
+  const { result, builder, tokens } = fragment;
   const errors = syntaxErrors(result, tokens, { start: 0, end: text.length });
   if (!result.cst || tokens.length === 0) {
     return { columns: [], errors: errors.length ? errors : [{ span: { start: 0, end: text.length }, code: 'RL001', message: 'expected a column name' }] };

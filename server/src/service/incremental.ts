@@ -106,24 +106,28 @@ export function rechunk(previous: Chunking, oldText: string, text: string, prefi
   return { ends: out, open: false };
 }
 
-/** Shift every span of a parsed statement in place; `seen` keeps a span shared by two nodes from moving twice. */
-function shift(node: unknown, delta: number, seen: Set<object>): void {
-  if (node === null || typeof node !== 'object') return;
-  if (Array.isArray(node)) {
-    for (const x of node) shift(x, delta, seen);
-    return;
-  }
-  const o = node as Record<string, unknown>;
-  if (typeof o.start === 'number' && typeof o.end === 'number') {
-    if (seen.has(o)) return;
-    seen.add(o);
-    o.start += delta;
-    o.end += delta;
-    return;
-  }
-  for (const key in o) {
-    const v = o[key];
-    if (v !== null && typeof v === 'object') shift(v, delta, seen);
+/** Shift every span of a parsed statement in place; `seen` keeps a span shared by two nodes from moving twice. Iterative (deep operator chains). */
+function shift(root: unknown, delta: number, seen: Set<object>): void {
+  const stack: unknown[] = [root];
+  while (stack.length > 0) {
+    const node = stack.pop();
+    if (node === null || typeof node !== 'object') continue;
+    if (Array.isArray(node)) {
+      for (const x of node) stack.push(x);
+      continue;
+    }
+    const o = node as Record<string, unknown>;
+    if (typeof o.start === 'number' && typeof o.end === 'number') {
+      if (seen.has(o)) continue;
+      seen.add(o);
+      o.start += delta;
+      o.end += delta;
+      continue;
+    }
+    for (const key in o) {
+      const v = o[key];
+      if (v !== null && typeof v === 'object') stack.push(v);
+    }
   }
 }
 

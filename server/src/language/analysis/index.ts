@@ -1,7 +1,7 @@
 // analyze(): every rule over one document, with the workspace's tables and jobs in view.
 import type { AlterRoutineLoadStatement, CreateRoutineLoadStatement, ParseResult, Property, Statement } from '../ast';
 import type { Diagnostic } from '../diagnostics';
-import { parse } from '../parse';
+import { internalError, parse } from '../parse';
 import { forEachWithDatabase, WorkspaceIndex } from '../workspace';
 import { reporter, type RuleContext } from './context';
 import { checkDataSource } from './kafka';
@@ -36,7 +36,11 @@ export function analyze(doc: AnalyzedDocument, workspace?: WorkspaceIndex): Diag
       analyzeStatement(statement, ctx);
     } catch (error) {
       // A rule must never take the others down; an internal failure is not the user's problem.
-      void error;
+      // A stack overflow (a tree deeper than the nesting check foresaw) is said on the statement.
+      if (error instanceof RangeError) {
+        const e = internalError(result.text, statement.span, error);
+        report(e.code, e.span, e.message);
+      }
     }
   });
   return diagnostics;
