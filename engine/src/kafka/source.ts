@@ -10,7 +10,8 @@ import type { FetchPartitionResponse, InternalBroker, InternalLogger } from 'kaf
 import { createLogger } from 'kafkajs/src/loggers';
 import defaultSocketFactory from 'kafkajs/src/network/socketFactory';
 import filterAbortedMessages from 'kafkajs/src/consumer/filterAbortedMessages';
-import { logLevel, type logCreator } from 'kafkajs';
+import { logLevel, type ISocketFactory, type logCreator } from 'kafkajs';
+import type { Socket } from 'node:net';
 import {
   SourceError,
   type KafkaSource,
@@ -57,6 +58,9 @@ interface Planned {
 
 type Round = Array<PromiseSettledResult<{ offsets: Map<number, Offset>; single: boolean; parts: FetchPartitionResponse[] }>>;
 
+/** How long close() waits for operations under way before it disconnects anyway. */
+const CLOSE_WAIT_MS = 5000;
+
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /** Routes kafkajs' log lines into the engine's log: connection noise at debug, the rest at warn, each line at most once a minute. */
@@ -94,6 +98,7 @@ export function createKafkaSource(config: KafkaSourceConfig, log: PortLog = () =
 
   let cluster: Cluster | undefined;
   let closed = false;
+  const sockets = new Set<Socket>();
   let commitWarned = false;
   const ctx = (action: string) => ({ brokers, topic, action, protocol });
 
@@ -105,7 +110,7 @@ export function createKafkaSource(config: KafkaSourceConfig, log: PortLog = () =
       const logger: InternalLogger = createLogger({ level: logLevel.WARN, logCreator: kafkajsLogCreator(log) });
       cluster = new Cluster({
         logger,
-        socketFactory: defaultSocketFactory(),
+        socketFactory: trackingSockets(defaultSocketFactory(), sockets),
         brokers: o.client.brokers,
         ssl: o.client.ssl,
         sasl: o.client.sasl,
@@ -135,7 +140,22 @@ export function createKafkaSource(config: KafkaSourceConfig, log: PortLog = () =
     } catch (e) {
       throw toSourceError(e, ctx(action));
     }
+    if (closed) {
+      // Closed while connecting: leave no socket behind.
+      await c.disconnect().catch(() => undefined);
+      throw new SourceError('transient', `The Kafka source for topic "${topic}" is closed.`);
+    }
     return c;
+  }
+
+  // Operations under way. close() lets them end before it disconnects: a late one (the best-effort group
+  // commit fired after each batch) would otherwise connect the closed cluster again and keep its sockets open.
+  const underWay = new Set<Promise<unknown>>();
+  function tracked<T>(operation: Promise<T>): Promise<T> {
+    underWay.add(operation);
+    const done = () => underWay.delete(operation);
+    operation.then(done, done);
+    return operation;
   }
 
   /** Leaders of the partitions; a partition the topic does not have is an error (after one metadata refresh). */
@@ -417,7 +437,8 @@ export function createKafkaSource(config: KafkaSourceConfig, log: PortLog = () =
         }
         planned = new Map(plan.map((x) => [x.s.partition, x.offset]));
         if (plan.length > 0) {
-          pending = startRound(plan);
+          // Tracked: when this read ends first (deadline, byte limit), close() must still wait for the round.
+          pending = tracked(startRound(plan));
           pending.catch(() => undefined);
         }
       }
@@ -463,18 +484,38 @@ export function createKafkaSource(config: KafkaSourceConfig, log: PortLog = () =
     });
   }
 
+  /** Best effort, for external monitoring only: the engine's store holds the real offsets. */
+  async function commit(nextOffsets: Map<number, Offset>): Promise<void> {
+    if (nextOffsets.size === 0 || configError || closed) return;
+    try {
+      const c = await ready(`committing offsets of group "${groupId}"`);
+      const coordinator = await c.findGroupCoordinator({ groupId });
+      await coordinator.offsetCommit({
+        groupId,
+        groupGenerationId: -1, // a "simple" commit: no group membership
+        memberId: '',
+        topics: [{ topic, partitions: [...nextOffsets].map(([partition, offset]) => ({ partition, offset: offset.toString() })) }],
+      });
+    } catch (e) {
+      // Only for external monitoring (StarRocks: "just print a warning"); once, then at debug.
+      const message = `Kafka group commit for "${groupId}" failed (only monitoring tools see group offsets): ${toSourceError(e, ctx('committing offsets')).message}`;
+      log(commitWarned ? 'debug' : 'warn', message);
+      commitWarned = true;
+    }
+  }
+
   return {
     ignored: options?.ignored ?? [],
     groupId,
 
-    async partitions() {
-      return withRetry(`reading the partitions of topic "${topic}"`, async (c) => {
+    partitions() {
+      return tracked(withRetry(`reading the partitions of topic "${topic}"`, async (c) => {
         await c.refreshMetadata(); // fresh, so new partitions are discovered
         return c.findTopicPartitionMetadata(topic).map((p) => p.partitionId).sort((a, b) => a - b);
-      });
+      }));
     },
 
-    watermarks,
+    watermarks: (partitions) => tracked(watermarks(partitions)),
 
     async offsetsForTimestamp(partitions, timestampMs) {
       const what = `looking up offsets by time in topic "${topic}"`;
@@ -487,33 +528,38 @@ export function createKafkaSource(config: KafkaSourceConfig, log: PortLog = () =
       return new Map(partitions.map((p) => [p, found.get(p) as Offset]));
     },
 
-    read,
+    read: (start, limits) => tracked(read(start, limits)),
 
-    async commit(nextOffsets) {
-      if (nextOffsets.size === 0 || configError || closed) return;
-      try {
-        const c = await ready(`committing offsets of group "${groupId}"`);
-        const coordinator = await c.findGroupCoordinator({ groupId });
-        await coordinator.offsetCommit({
-          groupId,
-          groupGenerationId: -1, // a "simple" commit: no group membership
-          memberId: '',
-          topics: [{ topic, partitions: [...nextOffsets].map(([partition, offset]) => ({ partition, offset: offset.toString() })) }],
-        });
-      } catch (e) {
-        // Only for external monitoring (StarRocks: "just print a warning"); once, then at debug.
-        const message = `Kafka group commit for "${groupId}" failed (only monitoring tools see group offsets): ${toSourceError(e, ctx('committing offsets')).message}`;
-        log(commitWarned ? 'debug' : 'warn', message);
-        commitWarned = true;
-      }
-    },
+    commit: (nextOffsets) => tracked(commit(nextOffsets)),
 
     async close() {
       closed = true;
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([
+        Promise.allSettled([...underWay]),
+        new Promise<void>((resolve) => { timer = setTimeout(resolve, CLOSE_WAIT_MS); }),
+      ]);
+      clearTimeout(timer);
       const c = cluster;
       cluster = undefined;
       if (c) await c.disconnect().catch(() => undefined);
+      // kafkajs only ends its sockets and leaves closing them to the broker. Over TLS the broker keeps the
+      // half-closed connection until its connections.max.idle.ms (10 minutes), and the socket keeps this
+      // process alive all that time: close them here.
+      for (const socket of sockets) socket.destroy();
+      sockets.clear();
     },
+  };
+
+}
+
+/** kafkajs' socket factory, keeping every socket it opens in `sockets` until the socket closes. */
+function trackingSockets(factory: ISocketFactory, sockets: Set<Socket>): ISocketFactory {
+  return (args) => {
+    const socket = factory(args);
+    sockets.add(socket);
+    socket.once('close', () => sockets.delete(socket));
+    return socket;
   };
 }
 

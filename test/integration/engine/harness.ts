@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { Kafka, logLevel, type Producer } from 'kafkajs';
 import { startKafka, createTopic, uniqueTopic, type KafkaBroker } from '../../helpers/kafka';
 import { startSandbox, type Sandbox } from '../../../sandbox/src/server';
-import { Engine, type EngineOptions } from '../../../engine/src/engine';
+import { Engine, type EngineOptions, type LogEntry } from '../../../engine/src/engine';
 import type { JobSnapshot } from '../../../engine/src/protocol';
 
 export const SEED_DDL = `CREATE DATABASE IF NOT EXISTS load_test;
@@ -57,18 +57,45 @@ export const SEED_ROWS = [
   '2020051101,2020-05-11,Edogawa Conan,japan,male,8924',
 ];
 
+/** A message to produce; `timestamp` (ms since epoch, as a string) sets the record's CreateTime. */
+export interface TestMessage {
+  partition?: number;
+  value: string;
+  timestamp?: string;
+}
+
 export interface World {
   kafka: KafkaBroker;
   sandbox: Sandbox;
   producer: Producer;
   dirs: string[];
   engines: Engine[];
+  /** Every log entry of every engine opened with `open` (unless the test gave its own logger). */
+  logs: LogEntry[];
   topic(partitions?: number): Promise<string>;
-  produce(topic: string, messages: { partition?: number; value: string }[]): Promise<void>;
+  produce(topic: string, messages: TestMessage[]): Promise<void>;
+  /** Produce rows `k,v<k>` for the events table, keys from..from+n-1, spread over `partitions` round-robin. */
+  produceKeys(topic: string, from: number, n: number, partitions?: number): Promise<void>;
+  /** Rows of load_test.events with from <= k < from + n: total and distinct keys. */
+  keys(from: number, n: number): { rows: number; distinct: number };
   stateDir(): string;
   open(stateDir?: string, extra?: Partial<EngineOptions>): Promise<Engine>;
   count(table: string): number;
   close(): Promise<void>;
+}
+
+/**
+ * CREATE ROUTINE LOAD of CSV `k,v` rows into load_test.events, from OFFSET_BEGINNING. `kafka` adds FROM KAFKA
+ * settings (`property.…` keys as written), `properties` the job's PROPERTIES.
+ */
+export function eventsJob(
+  name: string, topic: string, brokers: string,
+  options: { kafka?: Record<string, string>; properties?: Record<string, string> } = {},
+): string {
+  const list = (entries: Record<string, string>) => Object.entries(entries).map(([k, v]) => `"${k}" = "${v}"`).join(',\n  ');
+  const properties = options.properties && Object.keys(options.properties).length > 0 ? `\nPROPERTIES (${list(options.properties)})` : '';
+  const kafka = { kafka_broker_list: brokers, kafka_topic: topic, 'property.kafka_default_offsets': 'OFFSET_BEGINNING', ...options.kafka };
+  return `CREATE ROUTINE LOAD load_test.${name} ON events COLUMNS TERMINATED BY ","${properties}\nFROM KAFKA (${list(kafka)});`;
 }
 
 export async function startWorld(): Promise<World> {
@@ -77,7 +104,7 @@ export async function startWorld(): Promise<World> {
   const producer = new Kafka({ clientId: 'engine-it', brokers: [kafka.bootstrap], logLevel: logLevel.ERROR }).producer({ idempotent: true, maxInFlightRequests: 1 });
   await producer.connect();
   const world: World = {
-    kafka, sandbox, producer, dirs: [], engines: [],
+    kafka, sandbox, producer, dirs: [], engines: [], logs: [],
     async topic(partitions = 1) {
       const name = uniqueTopic('engine');
       await createTopic(kafka.bootstrap, name, partitions);
@@ -85,6 +112,14 @@ export async function startWorld(): Promise<World> {
     },
     async produce(topic, messages) {
       await producer.send({ topic, messages });
+    },
+    async produceKeys(topic, from, n, partitions = 1) {
+      const messages = Array.from({ length: n }, (_, i) => ({ partition: i % partitions, value: `${from + i},v${from + i}` }));
+      for (let i = 0; i < messages.length; i += 1000) await producer.send({ topic, messages: messages.slice(i, i + 1000) });
+    },
+    keys(from, n) {
+      const rows = sandbox.query(`SELECT k FROM load_test.events WHERE k >= ${from} AND k < ${from + n}`).rows.map((r) => Number(r.k));
+      return { rows: rows.length, distinct: new Set(rows).size };
     },
     stateDir() {
       const dir = mkdtempSync(join(tmpdir(), 'rl-engine-it-'));
@@ -95,8 +130,10 @@ export async function startWorld(): Promise<World> {
       const engine = await Engine.open({
         stateDir: stateDir ?? world.stateDir(),
         starrocks: { feUrl: sandbox.feUrl, user: 'root', password: '' },
-        settings: { routine_load_task_consume_second: 1, retry_backoff_initial_millisecond: 100, retry_backoff_max_millisecond: 1000 },
+        log: (entry) => world.logs.push(entry),
         ...extra,
+        // Short consume time and backoff keep the tests quick; a test's own settings go on top.
+        settings: { routine_load_task_consume_second: 1, retry_backoff_initial_millisecond: 100, retry_backoff_max_millisecond: 1000, ...extra.settings },
       });
       world.engines.push(engine);
       return engine;
