@@ -2,7 +2,7 @@
 // (the real Kafka broker, the sandbox). Writes bench/results/<stamp>.{json,md,png} and latest.{json,md,png},
 // and prints the headline ratios last; --publish also writes bench/RESULTS.md and bench/RESULTS.png. Each section runs on its own: one that cannot run says why.
 import './lib/sourcemaps';
-import { mkdirSync, writeFileSync, copyFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { config } from './lib/config';
@@ -45,6 +45,8 @@ async function main(): Promise<void> {
   const quick = args.includes('--quick');
   const onlyArg = args.find((a) => a.startsWith('--only='));
   const only = new Set((onlyArg?.slice('--only='.length).split(',') ?? SECTIONS) as SectionName[]);
+  const from = args.find((a) => a.startsWith('--from='))?.slice('--from='.length);
+  if (from) return render(JSON.parse(readFileSync(from, 'utf8')) as Results, args.includes('--publish'));
   const cfg = config(quick);
   // Overrides for exploring: --csv-rows=N --json-rows=N --reps=N
   for (const a of args) {
@@ -157,6 +159,20 @@ async function main(): Promise<void> {
   }
   log(`\nresults: ${files.json}\n         ${files.md}${png ? `\n         ${files.png}` : ''}`);
   log(`\nHeadline (${cfg.mode}, ${results.seconds.toFixed(0)} s, medians; ratios are side by side in this run):`);
+  for (const line of headlines(results)) log(`  ${line}`);
+}
+
+/** --from=<results.json>: the markdown, chart and headline of a saved run again (after a change to the report). */
+function render(results: Results, publish: boolean): void {
+  const outDir = join(__dirname, 'results');
+  const png = chart(results);
+  if (png) writeFileSync(join(outDir, 'rendered.png'), png);
+  writeFileSync(join(outDir, 'rendered.md'), markdown(results, png ? 'rendered.png' : undefined));
+  if (publish && png) {
+    writeFileSync(join(__dirname, 'RESULTS.png'), png);
+    writeFileSync(join(__dirname, 'RESULTS.md'), markdown(r2(results), 'RESULTS.png'));
+  }
+  log(`rendered ${join(outDir, 'rendered.md')}${publish ? ' and bench/RESULTS.md' : ''}`);
   for (const line of headlines(results)) log(`  ${line}`);
 }
 
