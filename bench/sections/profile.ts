@@ -46,7 +46,7 @@ export function component(url: string, name: string): string {
   if (name === '(idle)') return 'idle';
   if (name === '(garbage collector)') return 'GC';
   if (name === '(program)') return 'V8 / native (program)';
-  if (/node_modules\/kafkajs\/src\/protocol/.test(url)) return 'kafkajs protocol decoding';
+  if (/node_modules\/kafkajs\/src\/(protocol|utils\/long)/.test(url)) return 'kafkajs protocol decoding';
   if (/node_modules\/kafkajs/.test(url)) return 'kafkajs (network, cluster)';
   if (/node_modules\/undici/.test(url) || /^node:internal\/deps\/undici/.test(url)) return 'HTTP (undici)';
   if (/engine\/src\/streamload/.test(url)) return 'engine: Stream Load client';
