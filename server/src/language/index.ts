@@ -1,8 +1,8 @@
 // The public API of the language core. Everything here runs in plain Node (no vscode):
 // the language server, the engine, the sandbox and `routine-load lint` all use it.
 export type * from './ast';
-export { parse, parseExpression, parseColumnMappings, parseSegment } from './parse';
-export { analyze, type AnalyzedDocument } from './analysis';
+export { parse, parseExpression, parseColumnMappings, parseSegment, MAX_NESTING, type ParseOptions } from './parse';
+export { analyze, AnalysisCache, type AnalyzedDocument } from './analysis';
 export { CODES, type CodeInfo, type Diagnostic, type Severity } from './diagnostics';
 export { WorkspaceIndex, contributionOf, forEachWithDatabase, type TableInfo, type JobInfo, type DocumentContribution } from './workspace';
 export { LineIndex, type Position } from './lineIndex';

@@ -13,20 +13,54 @@ const QUIET_KINDS = new Set(['createDatabase', 'useStatement']);
 /** StarRocks-only words: a CREATE TABLE with one of them is StarRocks DDL, so its errors are worth showing. */
 const STARROCKS_DDL = /\bDISTRIBUTED\s+BY\b|\bENGINE\s*=\s*OLAP\b|\b(?:DUPLICATE|AGGREGATE)\s+KEY\b|\bBUCKETS\s+\d/i;
 
+export interface ParseOptions {
+  /**
+   * Hand `previous` over instead of copying from it: the trees of statements that moved are moved
+   * in place (cheap), so `previous` must not be read afterwards. An editor that keeps only the
+   * newest parse passes it; without it `previous` stays as it was.
+   */
+  consume?: boolean;
+}
+
 /**
  * Parse a document. With `previous` (the result for an earlier version of the same document), a
  * statement whose text is unchanged is not parsed again: its tree is reused, or copied with its
- * offsets moved when text before it changed. An editor that passes the last result re-parses only
- * the statements an edit touched. The result is the same as without `previous`.
+ * offsets moved when text before it changed (moved in place with `consume`). An editor that passes
+ * the last result re-parses only the statements an edit touched. The result is the same as without
+ * `previous`: the split into statements is always made over the whole text.
  */
-export function parse(text: string, previous?: ParseResult): ParseResult {
+export function parse(text: string, previous?: ParseResult, options: ParseOptions = {}): ParseResult {
+  const segments = splitStatements(text);
+  if (!previous) return { text, statements: segments.map((segment) => parseSegmentSafely(text, segment)) };
+  const old = previous.text;
+  const { prefix, suffix } = commonEnds(old, text);
+  const delta = text.length - old.length;
+  const changedEnd = text.length - suffix; // [prefix, changedEnd) of the new text differs
+  const byStart = new Map<number, ParsedStatement>();
+  for (const s of previous.statements) byStart.set(s.span.start, s);
+  // Statements inside the changed region are looked up by text only after a large edit (a paste,
+  // a replace-all): for a keystroke the one statement there is new anyway.
+  const middle = segments.filter((g) => g.span.end > prefix && g.span.start < changedEnd).length;
+  const reusable = middle > 2 ? byText(previous) : undefined;
+  const move = options.consume ? moveInPlace : shifted;
   const statements: ParsedStatement[] = [];
-  const reusable = previous ? byText(previous) : undefined;
-  for (const segment of splitStatements(text)) {
-    const earlier = reusable?.get(text.slice(segment.span.start, segment.span.end));
+  for (const segment of segments) {
+    const { start, end } = segment.span;
+    let earlier: ParsedStatement | undefined;
+    if (end <= prefix) {
+      // Wholly in the common prefix: same offsets, same text.
+      const s = byStart.get(start);
+      if (s && s.span.end === end) earlier = s;
+    } else if (start >= changedEnd) {
+      // Wholly in the common suffix: the same text, moved by delta.
+      const s = byStart.get(start - delta);
+      if (s && s.span.end === end - delta) earlier = s;
+    } else if (reusable) {
+      earlier = reusable.get(text.slice(start, end));
+    }
     if (earlier) {
-      const delta = segment.span.start - earlier.span.start;
-      statements.push(delta === 0 ? earlier : shifted(earlier, delta));
+      const d = start - earlier.span.start;
+      statements.push(d === 0 ? earlier : move(earlier, d));
     } else {
       statements.push(parseSegmentSafely(text, segment));
     }
@@ -95,11 +129,51 @@ export function internalError(text: string, span: Span, error: unknown): SyntaxE
   return { span: at, code: 'RL005', message };
 }
 
+/** Lengths of the common prefix and suffix of two texts (not overlapping). */
+export function commonEnds(a: string, b: string): { prefix: number; suffix: number } {
+  const max = Math.min(a.length, b.length);
+  let prefix = 0;
+  while (prefix < max && a.charCodeAt(prefix) === b.charCodeAt(prefix)) prefix++;
+  let suffix = 0;
+  const room = max - prefix;
+  while (suffix < room && a.charCodeAt(a.length - 1 - suffix) === b.charCodeAt(b.length - 1 - suffix)) suffix++;
+  return { prefix, suffix };
+}
+
 /** The earlier statements by their text (the last of equal ones). */
 function byText(previous: ParseResult): Map<string, ParsedStatement> {
   const map = new Map<string, ParsedStatement>();
   for (const s of previous.statements) map.set(previous.text.slice(s.span.start, s.span.end), s);
   return map;
+}
+
+/**
+ * Move a statement's spans by `delta` in place: every span object (numbers `start` and `end`) is
+ * replaced by a moved copy, so a span two nodes share is moved once for each. Iterative.
+ */
+function moveInPlace<T extends object>(root: T, delta: number): T {
+  const stack: object[] = [root];
+  while (stack.length > 0) {
+    const node = stack.pop() as Record<string, unknown> | unknown[];
+    if (Array.isArray(node)) {
+      for (let i = 0; i < node.length; i++) {
+        const v = node[i];
+        if (typeof v !== 'object' || v === null) continue;
+        const span = v as Partial<Span>;
+        if (typeof span.start === 'number' && typeof span.end === 'number') node[i] = { start: span.start + delta, end: span.end + delta };
+        else stack.push(v);
+      }
+      continue;
+    }
+    for (const k in node) {
+      const v = node[k];
+      if (typeof v !== 'object' || v === null) continue;
+      const span = v as Partial<Span>;
+      if (typeof span.start === 'number' && typeof span.end === 'number') node[k] = { start: span.start + delta, end: span.end + delta };
+      else stack.push(v);
+    }
+  }
+  return root;
 }
 
 /**

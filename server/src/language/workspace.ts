@@ -51,16 +51,50 @@ export function contributionOf(uri: string, result: ParseResult): DocumentContri
   return contribution;
 }
 
+/** Versions of table and database definitions: one counter for every index, so equal numbers mean equal definitions. */
+let lastSchemaVersion = 0;
+
+/** What a document defines that the analysis of a job depends on: its databases and CREATE TABLE statements, as written. */
+function schemaKey(result: ParseResult, contribution: DocumentContribution): string {
+  if (contribution.tables.length === 0 && contribution.databases.length === 0) return '';
+  const parts: string[] = [contribution.databases.join('\0')];
+  let t = 0;
+  for (const parsed of result.statements) {
+    if (parsed.statement?.kind !== 'createTable') continue;
+    parts.push(`${contribution.tables[t++]?.db ?? ''}\0${result.text.slice(parsed.span.start, parsed.span.end)}`);
+  }
+  return parts.join('\n');
+}
+
 export class WorkspaceIndex {
   private readonly documents = new Map<string, DocumentContribution>();
+  private readonly schemaKeys = new Map<string, string>();
+  private schema = ++lastSchemaVersion;
   /** Jobs by `db\0name`, rebuilt lazily after a document changes. */
   private jobsByName: Map<string, JobInfo[]> | undefined;
   private tablesByName: Map<string, TableInfo[]> | undefined;
 
   /** Replace a document's contribution (parse it first, or pass the text). */
   update(uri: string, result: ParseResult): void {
-    this.documents.set(uri, contributionOf(uri, result));
+    const contribution = contributionOf(uri, result);
+    this.documents.set(uri, contribution);
+    this.setSchemaKey(uri, schemaKey(result, contribution));
     this.invalidate();
+  }
+
+  /**
+   * Changes when, and only when, the tables or databases the workspace defines change (an edit
+   * of a job leaves it alone): results that depend on table definitions can be kept until then.
+   */
+  get schemaVersion(): number {
+    return this.schema;
+  }
+
+  private setSchemaKey(uri: string, key: string | undefined): void {
+    const before = this.schemaKeys.get(uri) ?? '';
+    if (key) this.schemaKeys.set(uri, key);
+    else this.schemaKeys.delete(uri);
+    if (before !== (key ?? '')) this.schema = ++lastSchemaVersion;
   }
 
   private invalidate(): void {
@@ -72,12 +106,17 @@ export class WorkspaceIndex {
   overlay(uri: string, result: ParseResult): WorkspaceIndex {
     const copy = new WorkspaceIndex();
     for (const [k, v] of this.documents) copy.documents.set(k, v);
-    copy.documents.set(uri, contributionOf(uri, result));
+    for (const [k, v] of this.schemaKeys) copy.schemaKeys.set(k, v);
+    copy.schema = this.schema;
+    const contribution = contributionOf(uri, result);
+    copy.documents.set(uri, contribution);
+    copy.setSchemaKey(uri, schemaKey(result, contribution));
     return copy;
   }
 
   remove(uri: string): void {
     this.documents.delete(uri);
+    this.setSchemaKey(uri, undefined);
     this.invalidate();
   }
 

@@ -1,17 +1,18 @@
 // The one seam between the editor service and the language core (server/src/language).
 // Everything the service needs from the core passes through here, so a change of the core's
 // API touches one file.
-import { analyze, FUNCTIONS, parse, timezoneNames, WorkspaceIndex, type Diagnostic as CoreDiagnostic, type ParseResult } from '../language';
+import { AnalysisCache, analyze, FUNCTIONS, parse, timezoneNames, WorkspaceIndex, type Diagnostic as CoreDiagnostic, type ParseResult } from '../language';
 import { setFunctions } from './functionCatalogue';
 
-export { WorkspaceIndex, type CoreDiagnostic };
+export { AnalysisCache, WorkspaceIndex, type CoreDiagnostic };
 
-export function parseText(text: string): ParseResult {
-  return parse(text);
+/** The parse of `text`; with `previous` (the document's last parse, handed over) only changed statements are parsed. */
+export function parseText(text: string, previous?: ParseResult): ParseResult {
+  return previous ? parse(text, previous, { consume: true }) : parse(text);
 }
 
-export function analyzeParse(uri: string, result: ParseResult, index: WorkspaceIndex): CoreDiagnostic[] {
-  return analyze({ uri, text: result.text, parse: result }, index);
+export function analyzeParse(uri: string, result: ParseResult, index: WorkspaceIndex, cache?: AnalysisCache): CoreDiagnostic[] {
+  return analyze({ uri, text: result.text, parse: result }, index, cache);
 }
 
 export function zoneNames(): string[] {

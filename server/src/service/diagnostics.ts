@@ -23,7 +23,7 @@ export interface DiagnosticData {
 
 export function coreDiagnostics(doc: DocumentState, workspace: Workspace): CoreDiagnostic[] {
   const index = workspace.fullIndex();
-  return analyzeParse(doc.uri, doc.parse, index);
+  return analyzeParse(doc.uri, doc.parse, index, doc.analysis);
 }
 
 export function computeDiagnostics(doc: DocumentState, workspace: Workspace, settings: ServiceSettings): Diagnostic[] {

@@ -1,10 +1,12 @@
 // A version-keyed cache of what the features derive from a document: chunk bounds and statement
-// ranges (the scanner's, for completion on every keystroke) and the core's parse. A new version
-// of a document is derived incrementally from the last one that already did the work, so a
-// keystroke in a large file costs what it changes.
+// ranges (the scanner's, for completion on every keystroke), the core's parse and the analysis
+// of each statement. A new version of a document is derived incrementally from the last one that
+// already did the work, so a keystroke in a large file costs what it changes: the parse through
+// the core's parse(text, previous), the analysis through the core's per-statement cache.
 import type { ParseResult } from '../language/ast';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import { chunk, commonEnds, rechunk, reparse, type Chunking } from './incremental';
+import { AnalysisCache, parseText } from './core';
+import { chunk, commonEnds, rechunk, type Chunking } from './incremental';
 import { splitStatements, type StatementRange } from './scan';
 
 export class DocumentState {
@@ -17,10 +19,13 @@ export class DocumentState {
   /** The newest earlier state with a parse / with chunks: what this one is derived from. */
   private parseBasis?: DocumentState;
   private chunkBasis?: DocumentState;
+  /** Per-statement analysis results, shared by every version of the document. */
+  readonly analysis: AnalysisCache;
 
   constructor(readonly document: TextDocument, readonly text: string, previous?: DocumentState) {
     this.uri = document.uri;
     this.version = document.version;
+    this.analysis = previous?.analysis ?? new AnalysisCache();
     if (previous) {
       this.parseBasis = previous.parsed ? previous : previous.parseBasis;
       this.chunkBasis = previous.chunking ? previous : previous.chunkBasis;
@@ -66,15 +71,12 @@ export class DocumentState {
   get parse(): ParseResult {
     if (!this.parsed) {
       const basis = this.parseBasis;
-      if (basis?.parsed && basis.chunking) {
-        const { prefix, suffix } = commonEnds(basis.text, this.text);
-        this.chunking ??= rechunk(basis.chunking, basis.text, this.text, prefix, suffix);
-        this.parsed = reparse({ text: basis.text, parse: basis.parsed, chunks: basis.chunking }, this.text, this.chunking, prefix, suffix);
-        // The basis's statements after the edit now belong to this version (shifted in place).
+      if (basis?.parsed) {
+        // The basis's trees move into this version: it must not be read again.
+        this.parsed = parseText(this.text, basis.parsed);
         basis.parsed = undefined;
       } else {
-        this.chunking ??= chunk(this.text);
-        this.parsed = reparse(undefined, this.text, this.chunking, 0, 0);
+        this.parsed = parseText(this.text);
       }
       this.parseBasis = undefined;
     }

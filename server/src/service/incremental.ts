@@ -1,26 +1,15 @@
-// Keystrokes in a large file should cost what they change, not the whole file. The text is cut
-// into chunks at each top-level `;`; after an edit only the chunks the edit touches are scanned
-// and parsed again, and the others are reused (shifted when they lie after the edit).
-import type { ParsedStatement, ParseResult } from '../language/ast';
-import { parseSegment, splitStatements as coreSplit } from '../language';
-import { parseText } from './core';
+// Completion on every keystroke must not scan a large file: the text is cut into chunks at each
+// top-level `;`, and after an edit only the chunks the edit touches are scanned again. (Parsing is
+// incremental in the language core: parse(text, previous).)
+import { commonEnds } from '../language/parse';
+
+export { commonEnds };
 
 /** End offsets (just after each top-level `;`) of the text's chunks; the last chunk runs to the end. */
 export interface Chunking {
   ends: number[];
   /** An unclosed string, name or comment runs to the end: incremental reuse is off. */
   open: boolean;
-}
-
-/** Lengths of the common prefix and suffix of two texts (not overlapping). */
-export function commonEnds(a: string, b: string): { prefix: number; suffix: number } {
-  const max = Math.min(a.length, b.length);
-  let prefix = 0;
-  while (prefix < max && a.charCodeAt(prefix) === b.charCodeAt(prefix)) prefix++;
-  let suffix = 0;
-  const room = max - prefix;
-  while (suffix < room && a.charCodeAt(a.length - 1 - suffix) === b.charCodeAt(b.length - 1 - suffix)) suffix++;
-  return { prefix, suffix };
 }
 
 /**
@@ -104,69 +93,4 @@ export function rechunk(previous: Chunking, oldText: string, text: string, prefi
     for (let k = ends.indexOf(resync) + 1; k < ends.length; k++) out.push(ends[k] + delta);
   }
   return { ends: out, open: false };
-}
-
-/** Shift every span of a parsed statement in place; `seen` keeps a span shared by two nodes from moving twice. Iterative (deep operator chains). */
-function shift(root: unknown, delta: number, seen: Set<object>): void {
-  const stack: unknown[] = [root];
-  while (stack.length > 0) {
-    const node = stack.pop();
-    if (node === null || typeof node !== 'object') continue;
-    if (Array.isArray(node)) {
-      for (const x of node) stack.push(x);
-      continue;
-    }
-    const o = node as Record<string, unknown>;
-    if (typeof o.start === 'number' && typeof o.end === 'number') {
-      if (seen.has(o)) continue;
-      seen.add(o);
-      o.start += delta;
-      o.end += delta;
-      continue;
-    }
-    for (const key in o) {
-      const v = o[key];
-      if (v !== null && typeof v === 'object') stack.push(v);
-    }
-  }
-}
-
-/**
- * The parse of `text`, reusing the previous parse's statements for the chunks the edit did not
- * touch. The previous result's statements after the edit are moved (shifted in place): the
- * previous version must not be read again.
- */
-export function reparse(previous: { text: string; parse: ParseResult; chunks: Chunking } | undefined, text: string, chunks: Chunking, prefix: number, suffix: number): ParseResult {
-  // The mysql client's DELIMITER and \G change where statements end: parse such files whole.
-  if (!previous || chunks.open || previous.chunks.open || /^\s*delimiter\s/im.test(text) || text.includes('\\G')) return parseText(text);
-  const delta = text.length - previous.text.length;
-  const changedEnd = text.length - suffix;
-  const oldStarts = new Set([0, ...previous.chunks.ends]);
-  const oldStatements = previous.parse.statements;
-  const statements: ParsedStatement[] = [];
-  let k = 0; // cursor into oldStatements
-  const starts = [0, ...chunks.ends];
-  const seen = new Set<object>();
-  for (let c = 0; c < starts.length; c++) {
-    const a = starts[c];
-    const b = c + 1 < starts.length ? starts[c + 1] : text.length;
-    if (a >= b) continue;
-    const unchangedBefore = b <= prefix;
-    const unchangedAfter = a >= changedEnd && oldStarts.has(a - delta);
-    if (unchangedBefore || unchangedAfter) {
-      const oa = unchangedBefore ? a : a - delta;
-      const ob = unchangedBefore ? b : b - delta;
-      while (k < oldStatements.length && oldStatements[k].span.start < oa) k++;
-      while (k < oldStatements.length && oldStatements[k].span.start < ob) {
-        const s = oldStatements[k++];
-        if (!unchangedBefore && delta !== 0) shift(s, delta, seen);
-        statements.push(s);
-      }
-      continue;
-    }
-    for (const segment of coreSplit(text.slice(a, b))) {
-      statements.push(parseSegment(text, { ...segment, span: { start: segment.span.start + a, end: segment.span.end + a } }));
-    }
-  }
-  return { text, statements };
 }

@@ -1,8 +1,8 @@
 // analyze(): every rule over one document, with the workspace's tables and jobs in view.
-import type { AlterRoutineLoadStatement, CreateRoutineLoadStatement, ParseResult, Property, Statement } from '../ast';
+import type { AlterRoutineLoadStatement, CreateRoutineLoadStatement, ParsedStatement, ParseResult, Property, Statement } from '../ast';
 import type { Diagnostic } from '../diagnostics';
 import { internalError, parse } from '../parse';
-import { forEachWithDatabase, WorkspaceIndex } from '../workspace';
+import { WorkspaceIndex } from '../workspace';
 import { reporter, type RuleContext } from './context';
 import { checkDataSource } from './kafka';
 import { checkJobName, checkLoadProperties } from './loadProperties';
@@ -17,33 +17,94 @@ export interface AnalyzedDocument {
   parse?: ParseResult;
 }
 
-export function analyze(doc: AnalyzedDocument, workspace?: WorkspaceIndex): Diagnostic[] {
+/**
+ * Per-statement results of `analyze` for one document, kept between its versions: a statement
+ * whose text, database and (for a job) the workspace's table definitions are unchanged is not
+ * analysed again; its diagnostics are moved to where it now is. Rules that look across
+ * statements (a job name used twice) are not cached. One cache per document.
+ */
+export class AnalysisCache {
+  private entries = new Map<string, Diagnostic[]>();
+  private next = new Map<string, Diagnostic[]>();
+
+  /** Diagnostics relative to the statement's start, or undefined. */
+  get(key: string): Diagnostic[] | undefined {
+    const hit = this.entries.get(key) ?? this.next.get(key);
+    if (hit) this.next.set(key, hit);
+    return hit;
+  }
+
+  set(key: string, relative: Diagnostic[]): void {
+    this.next.set(key, relative);
+  }
+
+  /** End of one analysis: keep what it used, drop the rest. */
+  commit(): void {
+    this.entries = this.next;
+    this.next = new Map();
+  }
+
+  get size(): number {
+    return this.entries.size;
+  }
+}
+
+export function analyze(doc: AnalyzedDocument, workspace?: WorkspaceIndex, cache?: AnalysisCache): Diagnostic[] {
   const result = doc.parse ?? parse(doc.text);
   const diagnostics: Diagnostic[] = [];
   const report = reporter(diagnostics);
-  const broken = new Set<Statement>();
   for (const parsed of result.statements) {
     for (const e of parsed.errors) {
       report(e.code, e.span, e.message, e.data, e.severity ?? 'error');
     }
-    if (parsed.statement && parsed.errors.some((e) => e.code === 'RL001')) broken.add(parsed.statement);
   }
   // The document's own tables and jobs count even when the caller's index has not seen it yet.
   const view = workspace?.has(doc.uri) ? workspace : (workspace ?? new WorkspaceIndex()).overlay(doc.uri, result);
-  forEachWithDatabase(result.statements, (statement, db) => {
-    const ctx: RuleContext = { uri: doc.uri, text: result.text, workspace: view, db, broken: broken.has(statement), report };
-    try {
-      analyzeStatement(statement, ctx);
-    } catch (error) {
-      // A rule must never take the others down; an internal failure is not the user's problem.
-      // A stack overflow (a tree deeper than the nesting check foresaw) is said on the statement.
-      if (error instanceof RangeError) {
-        const e = internalError(result.text, statement.span, error);
-        report(e.code, e.span, e.message);
-      }
+  let db: string | undefined;
+  for (const parsed of result.statements) {
+    const statement = parsed.statement;
+    if (!statement) continue;
+    if (statement.kind === 'use') db = statement.db.name;
+    if (!ANALYSED.has(statement.kind)) continue;
+    const base = parsed.span.start;
+    // What the statement's rules read: its text (its tree and syntax errors follow from it), its
+    // database and, for a job, the workspace's tables.
+    const key = cache ? `${statement.kind === 'createRoutineLoad' ? view.schemaVersion : ''}\0${db ?? '\u0001'}\0${result.text.slice(base, parsed.span.end)}` : '';
+    let relative = cache?.get(key);
+    if (!relative) {
+      const own: Diagnostic[] = [];
+      analyzeOne(parsed, statement, { uri: doc.uri, text: result.text, workspace: view, db, broken: false, report: reporter(own) });
+      relative = own.map((d) => ({ ...d, span: { start: d.span.start - base, end: d.span.end - base } }));
+      cache?.set(key, relative);
     }
-  });
+    for (const d of relative) {
+      const moved: Diagnostic = { code: d.code, severity: d.severity, message: d.message, span: { start: d.span.start + base, end: d.span.end + base } };
+      if (d.data) moved.data = d.data;
+      diagnostics.push(moved);
+    }
+    if (statement.kind === 'createRoutineLoad') {
+      checkDuplicateJob(statement, { uri: doc.uri, text: result.text, workspace: view, db: statement.job.db?.name ?? db, broken: false, report });
+    }
+  }
+  cache?.commit();
   return diagnostics;
+}
+
+/** The statements the rules look at. */
+const ANALYSED = new Set<Statement['kind']>(['createRoutineLoad', 'alterRoutineLoad', 'showRoutineLoad', 'showRoutineLoadTask']);
+
+function analyzeOne(parsed: ParsedStatement, statement: Statement, ctx: RuleContext): void {
+  ctx.broken = parsed.errors.some((e) => e.code === 'RL001');
+  try {
+    analyzeStatement(statement, ctx);
+  } catch (error) {
+    // A rule must never take the others down; an internal failure is not the user's problem.
+    // A stack overflow (a tree deeper than the nesting check foresaw) is said on the statement.
+    if (error instanceof RangeError) {
+      const e = internalError(ctx.text, statement.span, error);
+      ctx.report(e.code, e.span, e.message);
+    }
+  }
 }
 
 function analyzeStatement(s: Statement, ctx: RuleContext): void {
@@ -83,7 +144,7 @@ function analyzeJob(s: CreateRoutineLoadStatement | AlterRoutineLoadStatement, m
   if (s.kind === 'createRoutineLoad') {
     checkJsonpathsCount(columnsOf(s.loadProperties), jobProps, ctx);
     checkTarget(s, jobProps, ctx);
-    checkDuplicateJob(s, ctx);
+    // checkDuplicateJob runs in analyze(): it looks across statements, so it is never cached.
   }
 }
 
