@@ -2,9 +2,13 @@
 // completion latency in the service (right after an edit, so nothing is cached) and through the
 // protocol, and how long after the debounce fresh diagnostics arrive from the server process.
 // Goals: completion p95 < 10 ms; diagnostics < 50 ms after the debounce.
-// Run: node --import tsx bench/lsp.ts
+// Run: node --import tsx bench/lsp.ts [--bundled] (--bundled: the server process runs an esbuild
+// bundle of server/src/lsp/main.ts, as the product ships, instead of the TypeScript through tsx).
 import { spawn } from 'node:child_process';
-import { resolve } from 'node:path';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { buildSync } from 'esbuild';
 import { createMessageConnection, StreamMessageReader, StreamMessageWriter } from 'vscode-jsonrpc/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { LanguageService } from '../server/src/service';
@@ -84,9 +88,17 @@ export function benchServiceDiagnostics(text: string, runs = 15): number[] {
   return samples;
 }
 
-export async function benchServer(text: string, edits = 15, debounceMs = 150): Promise<{ fresh: number[]; completion: number[]; diagnostics: number }> {
+/** The language server bundled as the build script bundles it (not minified). */
+function bundleServer(root: string): string {
+  const outfile = join(mkdtempSync(join(tmpdir(), 'rl-bench-')), 'server.js');
+  buildSync({ entryPoints: [resolve(root, 'server/src/lsp/main.ts')], outfile, bundle: true, platform: 'node', target: 'node20', format: 'cjs', logLevel: 'warning' });
+  return outfile;
+}
+
+export async function benchServer(text: string, edits = 15, debounceMs = 150, bundled = false): Promise<{ fresh: number[]; completion: number[]; diagnostics: number }> {
   const root = resolve(__dirname, '..');
-  const child = spawn(process.execPath, ['--import', 'tsx', resolve(root, 'server/src/lsp/main.ts'), '--stdio'], { cwd: root, stdio: ['pipe', 'pipe', 'inherit'] });
+  const args = bundled ? [bundleServer(root), '--stdio'] : ['--import', 'tsx', resolve(root, 'server/src/lsp/main.ts'), '--stdio'];
+  const child = spawn(process.execPath, args, { cwd: root, stdio: ['pipe', 'pipe', 'inherit'] });
   const connection = createMessageConnection(new StreamMessageReader(child.stdout), new StreamMessageWriter(child.stdin));
   const uri = 'file:///bench/bench.sql';
   const waiters = new Map<number, (count: number) => void>();
@@ -123,13 +135,13 @@ export async function benchServer(text: string, edits = 15, debounceMs = 150): P
   return { fresh, completion, diagnostics };
 }
 
-export async function benchLsp(options: { bytes?: number } = {}): Promise<LspBenchResult> {
+export async function benchLsp(options: { bytes?: number; bundled?: boolean } = {}): Promise<LspBenchResult> {
   const text = generateWorkload(options.bytes ?? 1024 * 1024);
   benchServiceCompletion(text, 20); // warm-up
   const service = benchServiceCompletion(text);
   const diagnostics = benchServiceDiagnostics(text);
   const debounceMs = 150;
-  const server = await benchServer(text, 15, debounceMs);
+  const server = await benchServer(text, 15, debounceMs, options.bundled);
   return {
     bytes: text.length,
     completionP50Ms: percentile(service, 50),
@@ -145,10 +157,11 @@ export async function benchLsp(options: { bytes?: number } = {}): Promise<LspBen
 }
 
 if (require.main === module) {
-  benchLsp().then(
+  const bundled = process.argv.includes('--bundled');
+  benchLsp({ bundled }).then(
     (r) => {
       const f = (n: number): string => n.toFixed(2);
-      console.log(`lsp: ${(r.bytes / 1024 / 1024).toFixed(2)} MB, ${r.diagnostics} diagnostics`);
+      console.log(`lsp${bundled ? ' (bundled server)' : ''}: ${(r.bytes / 1024 / 1024).toFixed(2)} MB, ${r.diagnostics} diagnostics`);
       console.log(`  completion after an edit (service): p50 ${f(r.completionP50Ms)} ms, p95 ${f(r.completionP95Ms)} ms (goal < 10)`);
       console.log(`  completion round trip (protocol):  p95 ${f(r.protocolCompletionP95Ms)} ms`);
       console.log(`  diagnostics after an edit (service): p50 ${f(r.serviceDiagnosticsP50Ms)} ms, p95 ${f(r.serviceDiagnosticsP95Ms)} ms`);
