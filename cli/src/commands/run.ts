@@ -8,7 +8,7 @@ import { EngineAlreadyRunningError, EngineDaemon, closeOnSignals, type EngineHan
 import type { EngineEvent, ExecuteResult, JobSnapshot } from '../../../engine/src/protocol';
 import { resolveStateDir } from '../../../engine/src/stateDir';
 import { findProperty, isSecretKey } from '../../../server/src/language/catalogue';
-import { splitStatements, type Segment } from '../../../server/src/language/splitter';
+import { skipTrivia, splitStatements, type Segment } from '../../../server/src/language/splitter';
 import { parseSql } from '../../../engine/src/language';
 import { parseOptions, rateLimitedLog, starrocksFromUrl } from './engine';
 import { renderResults } from './exec';
@@ -126,8 +126,10 @@ export async function runStatements(engine: EngineHandle, files: SourceFile[], o
   for (const file of files) {
     let db = options.db;
     for (const segment of splitStatements(file.text)) {
-      const sql = file.text.slice(segment.span.start, segment.span.end);
-      const line = lineOf(file.text, segment.span.start);
+      // Leading comments belong to the segment; messages point at the statement itself.
+      const start = skipTrivia(file.text, segment.span.start, segment.span.end);
+      const sql = file.text.slice(start, segment.span.end);
+      const line = lineOf(file.text, start);
       const where = `${file.path}:${line}`;
       const done = (message: string) => {
         outcomes.push({ file: file.path, line, kind: segment.kind, message });

@@ -23,7 +23,8 @@ export interface CliProcess {
   waitFor(pattern: RegExp, timeoutMs?: number): Promise<RegExpMatchArray>;
   /** Resolves with the exit code. */
   exited: Promise<number | null>;
-  stop(signal?: NodeJS.Signals): Promise<number | null>;
+  /** Sends `signal` and resolves with the exit code; a process that does not exit in time is killed and fails. */
+  stop(signal?: NodeJS.Signals, timeoutMs?: number): Promise<number | null>;
 }
 
 export function startCli(args: string[], env: NodeJS.ProcessEnv = {}): CliProcess {
@@ -58,16 +59,32 @@ export function startCli(args: string[], env: NodeJS.ProcessEnv = {}): CliProces
         check();
       });
     },
-    async stop(signal = 'SIGINT') {
+    async stop(signal = 'SIGINT', timeoutMs = 60_000) {
       if (code === undefined) child.kill(signal);
-      return exited;
+      return settleWithin(this, timeoutMs, `routine-load ${args[0]} after ${signal}`);
     },
   };
 }
 
-/** Runs the command line to completion. */
-export async function runCli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
+/** Runs the command line to completion; a command still running after `timeoutMs` is killed and fails the test. */
+export async function runCli(args: string[], env: NodeJS.ProcessEnv = {}, timeoutMs = 60_000): Promise<{ code: number | null; stdout: string; stderr: string }> {
   const cli = startCli(args, env);
-  const code = await cli.exited;
+  const code = await settleWithin(cli, timeoutMs, `routine-load ${args.join(' ')}`);
   return { code, stdout: cli.stdout(), stderr: cli.stderr() };
+}
+
+/** Waits for the process to exit; after `timeoutMs` it is SIGKILLed and the wait rejects with its output. */
+export async function settleWithin(cli: CliProcess, timeoutMs: number, what: string): Promise<number | null> {
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      cli.child.kill('SIGKILL');
+      reject(new Error(`${what} did not exit within ${timeoutMs} ms:\n${cli.stdout()}\n${cli.stderr()}`));
+    }, timeoutMs);
+  });
+  try {
+    return await Promise.race([cli.exited, timedOut]);
+  } finally {
+    clearTimeout(timer);
+  }
 }

@@ -173,7 +173,7 @@ describe('routine-load run and exec', () => {
     // STOP from a second terminal is final; SHOW ALL still lists the job.
     const last = startCli(['run', file, '--starrocks', starrocks, '--state-dir', stateDir], env);
     try {
-      await last.waitFor(/job loading/);
+      await last.waitFor(/1 job loading/);
       const r = await runCli(['exec', 'STOP ROUTINE LOAD FOR load_test.orders_csv', '--state-dir', stateDir]);
       assert.equal(r.code, 0, r.stderr);
       const shown = await runCli(['exec', 'SHOW ALL ROUTINE LOAD FOR load_test.orders_csv\\G', '--state-dir', stateDir]);
