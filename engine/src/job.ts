@@ -58,6 +58,25 @@ export interface PendingTask {
   label: string;
   ranges: PartitionRange[];
   createdAtMs: number;
+  /**
+   * What the engine put in the batch, recorded with the range before sending. When StarRocks later answers
+   * `Label Already Exists / FINISHED` (the first attempt committed but its answer was lost, maybe in a crash),
+   * that answer carries no counts: the statistics then come from here. Absent in records of older versions.
+   */
+  sent?: SentCounts;
+}
+
+/**
+ * The counts of a batch known before StarRocks sees it. The split of `rows` into loaded, filtered and
+ * unselected rows is StarRocks' to make (WHERE, type conversion, strict_mode) and is known only from its answer.
+ */
+export interface SentCounts {
+  /** Rows in the Stream Load body. */
+  rows: number;
+  /** Messages the engine itself could not turn into rows (invalid JSON, json_root missing): error rows. */
+  engineErrorRows: number;
+  /** Bytes of the Kafka messages the batch holds. */
+  receivedBytes: number;
 }
 
 export interface RawStatistic {
@@ -171,6 +190,7 @@ export class RoutineLoadJob {
   get format(): 'csv' | 'json' { return (this.property('format') ?? 'csv').toLowerCase() === 'json' ? 'json' : 'csv'; }
   get stripOuterArray(): boolean { return (this.property('strip_outer_array') ?? 'false').toLowerCase() === 'true'; }
   get strictMode(): boolean { return (this.property('strict_mode') ?? 'false').toLowerCase() === 'true'; }
+  get pauseOnFatalParseError(): boolean { return (this.property('pause_on_fatal_parse_error') ?? 'false').toLowerCase() === 'true'; }
 
   /** Consume and timeout seconds: the job's own values override the engine's, as StarRocks derives them. */
   taskTimes(engineConsumeS: number, engineTimeoutS: number): { consumeS: number; timeoutS: number } {

@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { isSecretKey } from '../../server/src/language/catalogue.js';
 import type { JobState } from './protocol.js';
 import type { ErrorReason } from './reasons.js';
-import { RoutineLoadJob, type JobDefinition, type PendingTask, type RawStatistic } from './job.js';
+import { RoutineLoadJob, type JobDefinition, type PendingTask, type RawStatistic, type SentCounts } from './job.js';
 
 export const STATE_VERSION = 1;
 export const STATE_FILE = 'state.json';
@@ -34,6 +34,7 @@ interface PendingTaskRecord {
   label: string;
   ranges: { partition: number; from: string; to: string; lastTimestampMs?: number }[];
   createdAtMs: number;
+  sent?: SentCounts;
 }
 
 export interface JobRecord {
@@ -122,6 +123,7 @@ export function jobToRecord(job: RoutineLoadJob): JobRecord {
         partition: r.partition, from: r.from.toString(), to: r.to.toString(),
         ...(r.lastTimestampMs !== undefined ? { lastTimestampMs: r.lastTimestampMs } : {}),
       })),
+      ...(t.sent ? { sent: { ...t.sent } } : {}),
     })),
   };
 }
@@ -146,9 +148,15 @@ export function jobFromRecord(record: JobRecord): RoutineLoadJob {
     label: t.label,
     createdAtMs: t.createdAtMs,
     ranges: t.ranges.map((r) => ({ partition: r.partition, from: BigInt(r.from), to: BigInt(r.to), lastTimestampMs: r.lastTimestampMs })),
+    ...(isSentCounts(t.sent) ? { sent: { ...t.sent } } : {}),
   }));
   job.unknownFields = Object.fromEntries(Object.entries(record).filter(([k]) => !KNOWN_JOB_FIELDS.has(k)));
   return job;
+}
+
+function isSentCounts(value: unknown): value is SentCounts {
+  const v = value as SentCounts | undefined;
+  return typeof v === 'object' && v !== null && [v.rows, v.engineErrorRows, v.receivedBytes].every((n) => typeof n === 'number' && Number.isFinite(n));
 }
 
 function fsyncDir(dir: string): void {

@@ -9,7 +9,8 @@
 // message is an array and its elements are spliced into the outer one. json_root is applied by the
 // engine per message before that (StarRocks applies it per document; sent as a header it would apply
 // to the outer array). Messages that are not valid JSON are not sent: they count as error rows, as
-// StarRocks counts a message it cannot parse. Documents are forwarded as their original text, so big
+// StarRocks counts a message it cannot parse — unless the job sets pause_on_fatal_parse_error, which
+// pauses it instead (StarRocks' errCode 5611). Documents are forwarded as their original text, so big
 // integers keep every digit (only json_root extraction re-serialises).
 
 import { randomUUID } from 'node:crypto';
@@ -18,7 +19,9 @@ import {
   SourceError, StreamLoadError,
   type KafkaSource, type Offset, type PartitionBatch, type StreamLoadClient, type StreamLoadResponse,
 } from './ports.js';
-import { decodeDelimiter, streamLoadHeaders, type PartitionRange, type PendingTask, type RoutineLoadJob } from './job.js';
+import {
+  decodeDelimiter, streamLoadHeaders, type PartitionRange, type PendingTask, type RoutineLoadJob, type SentCounts,
+} from './job.js';
 import { classifyResponse, deriveLabel } from './exactlyOnce.js';
 import { reasons, type ErrorReason } from './reasons.js';
 
@@ -32,6 +35,8 @@ export interface TaskEnvironment {
   now: () => number;
   /** Durably record the fixed range before sending (exactly-once step 1). */
   recordPending: (pending: PendingTask) => Promise<void>;
+  /** Log for the user, on the job's behalf (never a secret). */
+  log: (level: 'debug' | 'info' | 'warn', message: string) => void;
 }
 
 export type TaskResult =
@@ -66,6 +71,8 @@ interface Body {
   /** Messages the engine could not turn into rows (invalid JSON, json_root missing). */
   localErrorRows: number;
   receivedBytes: number;
+  /** The first message that is not JSON at all, described for pause_on_fatal_parse_error. */
+  parseError?: string;
 }
 
 export type TxnStatus = 'UNKNOWN' | 'PREPARE' | 'COMMITTED' | 'VISIBLE' | 'ABORTED';
@@ -117,12 +124,19 @@ export class Task {
         const read = await this.readNew(env, signal);
         if ('kind' in read) return read;
         caughtUp = read.caughtUp;
+        body = buildBody(this.job, read.batches);
+        // Checked before the range is recorded: nothing is sent and progress stays before the bad message, so
+        // RESUME meets it again unless the offsets are ALTERed or the property is set to false. A recorded range
+        // is never judged again this way: it may already be in StarRocks, so it is always sent as recorded.
+        if (body.parseError && this.job.pauseOnFatalParseError) {
+          return { kind: 'pause', reason: reasons.parseError(body.parseError), keepPending: false };
+        }
         pending = {
           label: deriveLabel(this.job.name, this.job.id, env.instanceId, this.job.uuid, read.ranges),
           ranges: read.ranges,
           createdAtMs: env.now(),
+          sent: sentCounts(body),
         };
-        body = buildBody(this.job, read.batches);
         // Exactly-once step 1: the range is on disk before StarRocks sees a byte of it.
         await env.recordPending(pending);
         this.replay = pending;
@@ -145,6 +159,7 @@ export class Task {
     env: TaskEnvironment, pending: PendingTask, body: Body, caughtUp: boolean, started: number, deadline: number, signal: AbortSignal,
   ): Promise<TaskResult> {
     const headers = streamLoadHeaders(this.job, env.timeoutS);
+    let waitingLogged = false;
     for (;;) {
       const remaining = deadline - env.now();
       if (remaining <= 0) return { kind: 'retry', pending, message: `task timed out after ${env.timeoutS} s`, timedOut: true };
@@ -173,18 +188,9 @@ export class Task {
         case 'skipped': {
           this.txnStatus = outcome.kind === 'committed' ? 'VISIBLE' : 'ABORTED';
           const duplicate = response.Status === 'Label Already Exists';
-          // A duplicate's answer carries no counts: the rows were counted, if at all, by the process that first sent them.
-          const total = duplicate ? body.rows : num(response.NumberTotalRows, body.rows);
-          const filtered = duplicate ? 0 : num(response.NumberFilteredRows, 0);
-          const unselected = duplicate ? 0 : num(response.NumberUnselectedRows, 0);
-          const loaded = outcome.kind === 'skipped' ? 0 : duplicate ? body.rows : num(response.NumberLoadedRows, total - filtered - unselected);
+          const counts = duplicate ? this.countsOfEarlierAttempt(env, pending, body) : countsOfAnswer(response, body, outcome.kind === 'skipped');
           return {
-            kind: 'committed', pending, caughtUp,
-            totalRows: total + body.localErrorRows,
-            loadedRows: loaded,
-            errorRows: (outcome.kind === 'skipped' ? total - unselected : filtered) + body.localErrorRows,
-            unselectedRows: unselected,
-            receivedBytes: body.receivedBytes,
+            kind: 'committed', pending, caughtUp, ...counts,
             executeTimeMs: env.now() - started,
             errorUrl: typeof response.ErrorURL === 'string' && response.ErrorURL ? response.ErrorURL : undefined,
             txnId: response.TxnId,
@@ -192,8 +198,14 @@ export class Task {
           };
         }
         case 'inProgress': {
-          // The first attempt's transaction is still open in StarRocks: ask again with the same label.
+          // An earlier attempt's transaction is still open in StarRocks (its answer was lost or it timed out):
+          // ask again with the same label until it finishes — committed is counted once, aborted is sent again.
           this.txnStatus = 'PREPARE';
+          this.message = `label ${pending.label} is still RUNNING in StarRocks; asking again every ${env.labelRecheckMs} ms`;
+          if (!waitingLogged) {
+            env.log('info', `${this.message} until it finishes or the task times out`);
+            waitingLogged = true;
+          }
           const wait = Math.min(env.labelRecheckMs, Math.max(0, deadline - env.now()));
           try {
             await sleep(wait, undefined, { signal });
@@ -213,6 +225,29 @@ export class Task {
           };
       }
     }
+  }
+
+  /**
+   * Counts of a batch an earlier attempt committed, whose answer never arrived (a crash, a timeout, a lost
+   * connection): StarRocks' `Label Already Exists` answer carries none, so they come from what was recorded
+   * before sending. Total rows, bytes and the engine's own error rows are exact. How StarRocks split the sent
+   * rows into loaded, filtered and unselected is not recoverable over Stream Load (the label's state is all
+   * StarRocks keeps answering), so they count as loaded — and the log says so.
+   */
+  private countsOfEarlierAttempt(env: TaskEnvironment, pending: PendingTask, body: Body): Counts {
+    const sent = pending.sent ?? sentCounts(body);
+    env.log(
+      'info',
+      `batch ${pending.label} was committed by an earlier attempt whose answer was lost; StarRocks does not repeat its counts, ` +
+        `so its ${sent.rows} row(s) count as loaded (rows that StarRocks filtered or WHERE removed in it cannot be told apart)`,
+    );
+    return {
+      totalRows: sent.rows + sent.engineErrorRows,
+      loadedRows: sent.rows,
+      errorRows: sent.engineErrorRows,
+      unselectedRows: 0,
+      receivedBytes: sent.receivedBytes,
+    };
   }
 
   /** Read new data from the job's progress, stopping at the high watermarks seen now. */
@@ -324,12 +359,39 @@ function num(value: unknown, fallback: number): number {
   return typeof value === 'number' && Number.isFinite(value) ? value : fallback;
 }
 
+interface Counts {
+  totalRows: number;
+  loadedRows: number;
+  errorRows: number;
+  unselectedRows: number;
+  receivedBytes: number;
+}
+
+function sentCounts(body: Body): SentCounts {
+  return { rows: body.rows, engineErrorRows: body.localErrorRows, receivedBytes: body.receivedBytes };
+}
+
+/** The statistics of StarRocks' answer to the batch, plus the messages the engine rejected before sending. */
+function countsOfAnswer(response: StreamLoadResponse, body: Body, skipped: boolean): Counts {
+  const total = num(response.NumberTotalRows, body.rows);
+  const filtered = num(response.NumberFilteredRows, 0);
+  const unselected = num(response.NumberUnselectedRows, 0);
+  return {
+    totalRows: total + body.localErrorRows,
+    // "No rows were imported from upstream": every considered row was an error row.
+    loadedRows: skipped ? 0 : num(response.NumberLoadedRows, total - filtered - unselected),
+    errorRows: (skipped ? total - unselected : filtered) + body.localErrorRows,
+    unselectedRows: unselected,
+    receivedBytes: body.receivedBytes,
+  };
+}
+
 // ------------------------------------------------------------ bodies
 
 export function buildBody(job: RoutineLoadJob, batches: readonly PartitionBatch[]): Body {
   const values = batches.flatMap((b) => b.values);
   const receivedBytes = values.reduce((n, v) => n + v.length, 0);
-  return job.format === 'json' ? buildJsonBody(job, values, receivedBytes) : buildCsvBody(job, values, receivedBytes);
+  return job.format === 'json' ? buildJsonBody(job, batches, receivedBytes) : buildCsvBody(job, values, receivedBytes);
 }
 
 function buildCsvBody(job: RoutineLoadJob, values: Buffer[], receivedBytes: number): Body {
@@ -351,19 +413,21 @@ function buildCsvBody(job: RoutineLoadJob, values: Buffer[], receivedBytes: numb
   return { body: Buffer.concat(parts), rows: rows.length, localErrorRows: 0, receivedBytes };
 }
 
-function buildJsonBody(job: RoutineLoadJob, values: Buffer[], receivedBytes: number): Body {
+function buildJsonBody(job: RoutineLoadJob, batches: readonly PartitionBatch[], receivedBytes: number): Body {
   const root = job.property('json_root') ?? '';
   const strip = job.stripOuterArray;
   const elements: string[] = [];
   let localErrorRows = 0;
   let rows = 0;
-  for (const value of values) {
+  let parseError: string | undefined;
+  for (const { partition, value } of batches.flatMap((b) => b.values.map((v) => ({ partition: b.partition, value: v })))) {
     const text = value.toString('utf8').trim();
     let parsed: unknown;
     try {
       parsed = JSON.parse(text);
-    } catch {
+    } catch (err) {
       localErrorRows += 1;
+      parseError ??= `parse error: a message of partition ${partition} is not valid JSON (${(err as Error).message}): ${preview(text)}`;
       continue;
     }
     let doc = parsed;
@@ -391,7 +455,13 @@ function buildJsonBody(job: RoutineLoadJob, values: Buffer[], receivedBytes: num
     rows += 1;
     elements.push(docText);
   }
-  return { body: Buffer.from(`[${elements.join(',')}]`, 'utf8'), rows, localErrorRows, receivedBytes };
+  return { body: Buffer.from(`[${elements.join(',')}]`, 'utf8'), rows, localErrorRows, receivedBytes, ...(parseError ? { parseError } : {}) };
+}
+
+/** The start of a message for a reason text: one line, at most 100 characters. */
+function preview(text: string): string {
+  const line = text.replace(/\s+/g, ' ');
+  return line.length > 100 ? `${line.slice(0, 100)}…` : line;
 }
 
 /** The JSONPath subset json_root needs: `$`, `$.a.b`, `$['a']`, `$.a[0]`. */

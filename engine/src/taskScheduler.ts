@@ -94,12 +94,16 @@ export class TaskScheduler {
       const interval = job.maxBatchIntervalS * 1000;
       let waitMs: number;
       switch (result.kind) {
-        case 'noData':
+        case 'noData': {
           failures = 0;
+          // Caught up: an UNSTABLE job is stable again, and SHOW's listeners must see it go back to RUNNING.
+          const wasUnstable = job.unstableReason !== undefined;
           job.updateSubstate(this.ctx.now(), this.ctx.settings.routine_load_unstable_threshold_second, false);
           task.message = `there is no new data in kafka, wait for ${job.maxBatchIntervalS} seconds to schedule again`;
+          if (wasUnstable) this.ctx.changed(job);
           waitMs = interval;
           break;
+        }
         case 'committed': {
           failures = 0;
           lastFailure = '';
@@ -168,6 +172,7 @@ export class TaskScheduler {
           labelRecheckMs: this.ctx.settings.label_running_recheck_millisecond,
           now: () => this.ctx.now(),
           recordPending: async (pending) => this.record(runtime.job, pending),
+          log: (level, message) => this.ctx.log(level, message, runtime.job.name),
         },
         controller.signal,
       );

@@ -127,6 +127,41 @@ test('after a restart a recorded range is read again exactly and sent with its l
   }
 });
 
+test('a batch committed by an attempt whose answer was lost counts what was recorded before sending, even after an ALTER', async () => {
+  const r = rig();
+  r.kafka.topic('j', 1).produce(0, '{"data":{"a":1}}', '{"data":{"a":2}}', '{"other":3}');
+  // StarRocks commits the first attempt, but every answer is lost until the job is paused.
+  r.sr.script = Array.from({ length: 1000 }, () => (req) => {
+    if (!r.sr.committed.has(req.label)) r.sr.committed.set(req.label, { label: req.label, rows: JSON.parse(req.body.toString()).map(String), headers: req.headers });
+    return new Error('connection reset');
+  });
+  const engine = await r.open();
+  try {
+    await engine.execute(`CREATE ROUTINE LOAD db.jr ON t PROPERTIES ("format" = "json", "json_root" = "$.data", "max_error_number" = "5")
+      FROM KAFKA ("kafka_broker_list" = "k:1", "kafka_topic" = "j", "property.kafka_default_offsets" = "OFFSET_BEGINNING");`);
+    await new Promise<void>((resolve) => { const check = () => (r.sr.requests.length >= 2 ? resolve() : setTimeout(check, 5)); check(); });
+    await engine.execute('PAUSE ROUTINE LOAD FOR db.jr');
+    const state = JSON.parse(readFileSync(join(r.dir, 'state.json'), 'utf8'));
+    // Two rows sent, one message without $.data rejected by the engine, 43 bytes of messages.
+    assert.deepEqual(state.jobs[0].pendingTasks[0].sent, { rows: 2, engineErrorRows: 1, receivedBytes: 43 });
+    // The replayed range would now build 3 rows; StarRocks answers Label Already Exists / FINISHED without counts.
+    await engine.execute('ALTER ROUTINE LOAD FOR db.jr PROPERTIES ("json_root" = "$")');
+    r.sr.script = [];
+    await engine.execute('RESUME ROUTINE LOAD FOR db.jr');
+    const job = await waitForJob(engine, (j) => j.statistic.committedTaskNum === 1);
+    assert.equal(r.sr.requests.at(-1)?.label, r.sr.requests[0].label);
+    assert.deepEqual(
+      { total: job.statistic.totalRows, loaded: job.statistic.loadedRows, error: job.statistic.errorRows, bytes: job.statistic.receivedBytes },
+      { total: 3, loaded: 2, error: 1, bytes: 43 },
+    );
+    assert.equal(r.sr.loadedRows().length, 2, 'loaded once');
+    assert.ok(r.logs.some((l) => /committed by an earlier attempt whose answer was lost/.test(l)));
+  } finally {
+    await engine.close();
+    r.done();
+  }
+});
+
 test('error rows above max_error_number pause the job after the batch committed, with StarRocks\' reason and the error URL', async () => {
   const r = rig();
   r.kafka.topic('orders', 1).produce(0, ...SEED_ROWS);
