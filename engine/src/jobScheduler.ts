@@ -22,9 +22,19 @@ export function parseStartOffset(value: string): { offset: bigint } | { timestam
   throw new Error(`Invalid kafka offset: '${value}'. Expected values should be an integer, OFFSET_BEGINNING, or OFFSET_END`);
 }
 
-/** property.kafka_default_offsets is a Unix timestamp when it is a number (StarRocks: seconds or milliseconds). */
-function defaultStart(job: RoutineLoadJob): { offset: bigint } | { timestampMs: number } {
-  const raw = job.definition.customProperties.kafka_default_offsets ?? 'OFFSET_END';
+/**
+ * Where a partition without an offset starts: property.kafka_default_offsets, else OFFSET_END as in StarRocks —
+ * for the partitions of the job's first division.
+ *
+ * A partition that appears later (the topic grew while the job ran, or while the engine was down) starts at
+ * OFFSET_BEGINNING when kafka_default_offsets is not set. This differs from StarRocks on purpose: every message
+ * in such a partition was written after the job began, and OFFSET_END would silently skip the ones produced
+ * before the engine noticed the partition (up to routine_load_scheduler_interval_millisecond later) — the loss
+ * Kafka's own consumers are known for with auto.offset.reset=latest. An explicit kafka_default_offsets (an
+ * offset keyword or a timestamp) applies to new partitions exactly as StarRocks applies it.
+ */
+function defaultStart(job: RoutineLoadJob, discoveredLater: boolean): { offset: bigint } | { timestampMs: number } {
+  const raw = job.definition.customProperties.kafka_default_offsets ?? (discoveredLater ? 'OFFSET_BEGINNING' : 'OFFSET_END');
   if (/^\d+$/.test(raw.trim())) {
     const n = Number(raw.trim());
     return { timestampMs: n < 1e12 ? n * 1000 : n };
@@ -162,9 +172,11 @@ export class JobScheduler {
   /** Turn OFFSET_BEGINNING / OFFSET_END / timestamps into real offsets, as StarRocks' prepare() does. */
   private async resolveOffsets(job: RoutineLoadJob, source: KafkaSource, partitions: number[]): Promise<void> {
     const unresolved = new Map<number, { offset: bigint } | { timestampMs: number }>();
+    // The job was divided before: a partition it has no offset for is new to the topic.
+    const divisionsBefore = job.currentKafkaPartitions.length > 0;
     for (const p of partitions) {
       const stored = job.progress.get(p);
-      if (stored === undefined) unresolved.set(p, defaultStart(job));
+      if (stored === undefined) unresolved.set(p, defaultStart(job, divisionsBefore));
       else if (stored < 0n) unresolved.set(p, { offset: stored });
     }
     if (unresolved.size === 0) return;
