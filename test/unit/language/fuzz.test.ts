@@ -5,18 +5,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { analyze, parse, parseColumnMappings, parseExpression } from '../../../server/src/language';
-
-function prng(seed: number): () => number {
-  // mulberry32
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { prng } from '../../helpers/random';
 
 const seed = readFileSync(join(__dirname, '..', '..', 'fixtures', 'seed.sql'), 'utf8');
 const PIECES = ['(', ')', ',', '"', "'", '`', ';', '=', ' ', '\n', '--', '/*', '*/', 'PROPERTIES', 'FROM', 'KAFKA', 'COLUMNS', 'WHERE', 'CASE', 'END', 'NOT', '\\G', 'PARTITION', '"format" = "json"', '<x>', '$$', '#'];

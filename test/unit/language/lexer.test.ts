@@ -7,20 +7,10 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { allTokens, tokenize, tokenizeRange, tokenizeWithChevrotain } from '../../../server/src/language/lexer';
 import { Lexer, type IToken } from '../../../server/src/language/chevrotain';
+import { prng } from '../../helpers/random';
 
 /** The reference: Chevrotain's lexer over the whole vocabulary, one pattern per keyword. */
 const reference = new Lexer(allTokens, { ensureOptimizations: false, positionTracking: 'onlyOffset' });
-
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const show = (ts: IToken[]): string[] => ts.map((t) => `${t.tokenType.name}@${t.startOffset}-${t.endOffset}:${t.image}`);
 
