@@ -12,6 +12,7 @@ import { after, before, describe, it } from 'node:test';
 import { EngineClient } from '../../engine/src/client';
 import { startSandbox, type Sandbox } from '../../sandbox/src/server';
 import { createTopic, startKafka, uniqueTopic, type KafkaBroker } from '../helpers/kafka';
+import { CSV_JOB, CSV_TOPIC, SEED_DATABASE, SEED_DDL } from '../../cli/src/seed';
 
 // The tests compile as CommonJS and the scripts are ESM: load them with import().
 const runner = () => import('../../scripts/vscode/run-tests.mjs');
@@ -20,18 +21,6 @@ const vsixCheck = () => import('../../scripts/vscode/check-vsix.mjs');
 const ROOT = join(__dirname, '..', '..');
 const ARTIFACTS = join(ROOT, 'test-artifacts');
 const PASSWORD = 'e2e-Pa55word';
-// The seed document's destination table.
-const DDL = `CREATE DATABASE load_test;
-CREATE TABLE load_test.routine_load_tbl_csv (
-  \`order_id\` bigint NOT NULL COMMENT "Order ID",
-  \`pay_dt\` date NOT NULL COMMENT "Purchase date",
-  \`customer_name\` varchar(26) NULL COMMENT "Customer name",
-  \`nationality\` varchar(26) NULL COMMENT "Country",
-  \`price\` double NULL COMMENT "Payment amount"
-)
-ENGINE = OLAP
-PRIMARY KEY (order_id, pay_dt)
-DISTRIBUTED BY HASH(\`order_id\`) BUCKETS 5;`;
 
 // Where scripts/vscode/install.sh puts the tools (the same rule as its toolsDir()); checked
 // synchronously because a suite's skip must be known when it is declared.
@@ -66,7 +55,7 @@ describe('the extension in a real VS Code', { skip }, () => {
     mkdirSync(ARTIFACTS, { recursive: true });
     dir = mkdtempSync(join(tmpdir(), 'rl-e2e-'));
     kafka = await startKafka();
-    sandbox = await startSandbox({ ddl: DDL, users: { root: PASSWORD } });
+    sandbox = await startSandbox({ ddl: SEED_DDL, users: { root: PASSWORD } });
   });
 
   after(async () => {
@@ -76,7 +65,7 @@ describe('the extension in a real VS Code', { skip }, () => {
   });
 
   it('runs the in-VS-Code suite: language features, the seed job through commands, tree and status bar', { timeout: 300_000 }, async () => {
-    const topic = uniqueTopic('order_sr_topic');
+    const topic = uniqueTopic(CSV_TOPIC);
     await createTopic(kafka.bootstrap, topic, 5);
     const badTopic = uniqueTopic('bad_rows');
     await createTopic(kafka.bootstrap, badTopic, 1);
@@ -88,7 +77,7 @@ describe('the extension in a real VS Code', { skip }, () => {
     const stateDir = join(dir, 'engine');
     const config = {
       bootstrap: kafka.bootstrap, topic, badTopic, feUrl: sandbox.feUrl, user: 'root', password: PASSWORD,
-      db: 'load_test', job: 'routine_load_tbl_ordertest_csv', workspace,
+      db: SEED_DATABASE, job: CSV_JOB, workspace,
     };
     let result: { code: number; durationMs: number };
     try {

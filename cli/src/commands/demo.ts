@@ -14,84 +14,10 @@ import { startSandbox, type Sandbox } from '../../../sandbox/src/server';
 import { parseOptions } from './engine';
 import { renderTable } from '../../../engine/src/show';
 import { renderResults } from './exec';
+import { CSV_JOB, CSV_TOPIC, JSON_JOB, JSON_TOPIC, SEED_DDL, SEED_ROWS, csvJobStatement, jsonJobStatement } from '../seed';
 
-/** The seed's Step 2 table, verbatim, and a table for its JSON example. */
-export const DEMO_DDL = `CREATE DATABASE IF NOT EXISTS load_test;
-
-CREATE TABLE load_test.routine_load_tbl_csv (
-\`order_id\` bigint NOT NULL COMMENT "Order ID",
-\`pay_dt\` date NOT NULL COMMENT "Purchase date",
-\`customer_name\` varchar(26) NULL COMMENT "Customer name",
-\`nationality\` varchar(26) NULL COMMENT "Country",
-\`price\` double NULL COMMENT "Payment amount"
-)
-ENGINE = OLAP
-PRIMARY KEY (order_id, pay_dt)
-DISTRIBUTED BY HASH(\`order_id\`) BUCKETS 5;
-
-CREATE TABLE load_test.example_tbl (
-\`commodity_id\` varchar(26) NULL COMMENT "Commodity ID",
-\`customer_name\` varchar(26) NULL COMMENT "Customer name",
-\`country\` varchar(26) NULL COMMENT "Country",
-\`pay_time\` bigint NULL COMMENT "Payment time (Unix seconds)",
-\`price\` double NULL COMMENT "Payment amount",
-\`pay_dt\` date NULL COMMENT "Payment date"
-)
-ENGINE = OLAP
-DUPLICATE KEY (commodity_id)
-DISTRIBUTED BY HASH(\`commodity_id\`) BUCKETS 5;
-`;
-
-/** The seed's Step 1 rows. */
-export const CSV_ROWS = [
-  '2020050802,2020-05-08,Johann Georg Faust,Deutschland,male,895',
-  '2020050802,2020-05-08,Julien Sorel,France,male,893',
-  '2020050803,2020-05-08,Dorian Grey,UK,male,1262',
-  '2020051001,2020-05-10,Tess Durbeyfield,US,female,986',
-  '2020051101,2020-05-11,Edogawa Conan,japan,male,8924',
-];
-
-export const CSV_JOB = 'routine_load_tbl_ordertest_csv';
-export const JSON_JOB = 'example_tbl2_ordertest';
 const PARTITIONS = 5;
 const JSON_ORDERS = 100;
-
-/** The seed's Step 3 statement, verbatim but for the broker list. */
-export function csvJobStatement(brokers: string): string {
-  return `CREATE ROUTINE LOAD load_test.routine_load_tbl_ordertest_csv ON routine_load_tbl_csv
-COLUMNS TERMINATED BY ",",
-COLUMNS (order_id, pay_dt, customer_name, nationality, temp_gender, price)
-PROPERTIES
-(
-"desired_concurrent_number" = "5"
-)
-FROM KAFKA
-(
-"kafka_broker_list" = "${brokers}",
-"kafka_topic" = "order_sr_topic",
-"kafka_partitions" = "0,1,2,3,4",
-"property.kafka_default_offsets" = "OFFSET_BEGINNING"
-);`;
-}
-
-/** The seed's JSON example, verbatim but for the broker list. */
-export function jsonJobStatement(brokers: string): string {
-  return `CREATE ROUTINE LOAD load_test.example_tbl2_ordertest ON example_tbl
-COLUMNS(commodity_id, customer_name, country, pay_time, price, pay_dt=from_unixtime(pay_time, '%Y%m%d'))
-PROPERTIES
-(
-"desired_concurrent_number" = "5",
-"format" = "json",
-"jsonpaths" = "[\\"$.commodity_id\\",\\"$.customer_name\\",\\"$.country\\",\\"$.pay_time\\",\\"$.price\\"]"
-)
-FROM KAFKA
-(
-"kafka_broker_list" = "${brokers}",
-"kafka_topic" = "ordertest2",
-"kafka_partitions" = "0,1,2,3,4",
-"property.kafka_default_offsets" = "OFFSET_BEGINNING"
-);`;
-}
 
 const NAMES = ['Ada Lovelace', 'Alan Turing', 'Grace Hopper', 'Edsger Dijkstra', 'Barbara Liskov', 'Donald Knuth', 'Frances Allen', 'Ken Thompson'];
 const COUNTRIES = ['UK', 'US', 'Netherlands', 'France', 'Germany', 'japan', 'China', 'Brazil'];
@@ -169,7 +95,7 @@ const command: Command = {
       say(`      Kafka ${broker.kafkaVersion} on ${broker.bootstrap} (${elapsed()})`);
 
       // 2. The sandbox, with the seed's table.
-      sandbox = await step(startSandbox({ ddl: DEMO_DDL }));
+      sandbox = await step(startSandbox({ ddl: SEED_DDL }));
       say(`[2/6] StarRocks sandbox on ${sandbox.feUrl}: database load_test, tables routine_load_tbl_csv (seed Step 2) and example_tbl (${elapsed()})`);
 
       // 3. Topics and messages.
@@ -178,7 +104,7 @@ const command: Command = {
       await step(admin.connect());
       try {
         await step(admin.createTopics({
-          topics: ['order_sr_topic', 'ordertest2'].map((topic) => ({ topic, numPartitions: PARTITIONS, replicationFactor: 1 })),
+          topics: [CSV_TOPIC, JSON_TOPIC].map((topic) => ({ topic, numPartitions: PARTITIONS, replicationFactor: 1 })),
           waitForLeaders: true,
         }));
       } finally {
@@ -191,15 +117,15 @@ const command: Command = {
       await step(producer.connect());
       try {
         // Keyed by order id, like orders usually are: rows of one order stay in one partition, in order.
-        await step(producer.send({ topic: 'order_sr_topic', messages: CSV_ROWS.map((value) => ({ key: value.split(',')[0], value })) }));
+        await step(producer.send({ topic: CSV_TOPIC, messages: SEED_ROWS.map((value) => ({ key: value.split(',')[0], value })) }));
         await step(producer.send({
-          topic: 'ordertest2',
+          topic: JSON_TOPIC,
           messages: Array.from({ length: JSON_ORDERS }, (_, i) => ({ partition: i % PARTITIONS, value: JSON.stringify(jsonOrder(i)) })),
         }));
       } finally {
         await producer.disconnect();
       }
-      say(`[3/6] Produced the seed's ${CSV_ROWS.length} CSV rows to order_sr_topic and ${JSON_ORDERS} JSON orders to ordertest2 (${PARTITIONS} partitions each) (${elapsed()})`);
+      say(`[3/6] Produced the seed's ${SEED_ROWS.length} CSV rows to order_sr_topic and ${JSON_ORDERS} JSON orders to ordertest2 (${PARTITIONS} partitions each) (${elapsed()})`);
 
       // 4. The engine, and the seed's two jobs.
       daemon = await step(EngineDaemon.start({
@@ -208,7 +134,7 @@ const command: Command = {
         log: (entry) => { if (entry.level === 'warn' || entry.level === 'error') say(`      engine: ${entry.jobName ? `[${entry.jobName}] ` : ''}${entry.message}`); },
       }));
       const engine = daemon.engine!;
-      const targets = new Map([[CSV_JOB, CSV_ROWS.length], [JSON_JOB, JSON_ORDERS]]);
+      const targets = new Map([[CSV_JOB, SEED_ROWS.length], [JSON_JOB, JSON_ORDERS]]);
       const loaded = new Promise<void>((resolveLoaded) => {
         const check = (jobs: JobSnapshot[]) => {
           for (const job of jobs) {

@@ -13,6 +13,7 @@ import type { JobSnapshot } from '../../../engine/src/protocol';
 import { checkConnection } from '../../../client/src/connections';
 import type { RoutineLoadApi } from '../../../client/src/extension';
 import type { JobNode } from '../../../client/src/jobTree';
+import { csvJobStatement } from '../../../cli/src/seed';
 import { runAll, test, waitFor } from './harness';
 
 interface E2EConfig {
@@ -93,20 +94,7 @@ function treeJobNode(): JobNode {
 
 function seedJob(): string {
   return `-- The seed document's CSV example, on the test broker.
-CREATE ROUTINE LOAD ${config.db}.${config.job} ON routine_load_tbl_csv
-COLUMNS TERMINATED BY ",",
-COLUMNS (order_id, pay_dt, customer_name, nationality, temp_gender, price)
-PROPERTIES
-(
-"desired_concurrent_number" = "5"
-)
-FROM KAFKA
-(
-"kafka_broker_list" = "${config.bootstrap}",
-"kafka_topic" = "${config.topic}",
-"kafka_partitions" = "0,1,2,3,4",
-"property.kafka_default_offsets" = "OFFSET_BEGINNING"
-);
+${csvJobStatement(config.bootstrap, { topic: config.topic, db: config.db, job: config.job })}
 
 PAUSE ROUTINE LOAD FOR ${config.db}.${config.job};
 `;
