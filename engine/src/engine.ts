@@ -111,6 +111,11 @@ export class Engine extends EventEmitter<EngineEvents> {
   }
 
   private persist(): void {
+    if (this.store.closed) {
+      // Something finishing after close() (a connection attempt giving up): the directory is no longer ours.
+      this.log('debug', 'not writing the state: the engine is closed');
+      return;
+    }
     this.store.save({ instanceId: this.instanceId, nextJobId: this.nextJobId, jobs: this.jobList });
   }
 

@@ -58,6 +58,12 @@ export class JobScheduler {
   private wakeUp: (() => void) | undefined;
   private loopDone: Promise<void> | undefined;
   private readonly preparing = new Set<number>();
+  /** schedule() and partition checks under way; close() waits for them (bounded) so none acts after it. */
+  private readonly pending = new Set<Promise<void>>();
+  /** close() has begun: nothing new is scheduled. */
+  private closed = false;
+  /** close() has returned: no job changes state any more. */
+  private finished = false;
 
   constructor(private readonly ctx: EngineContext, private readonly jobs: () => RoutineLoadJob[]) {
     this.taskScheduler = new TaskScheduler(ctx, {
@@ -96,15 +102,21 @@ export class JobScheduler {
         // A previous division still finishing its tasks: wait for it before dividing again.
         if (runtime?.running) continue;
         this.preparing.add(job.id);
-        void this.schedule(job).finally(() => this.preparing.delete(job.id));
+        this.track(this.schedule(job).finally(() => this.preparing.delete(job.id)));
       } else if (job.state === 'RUNNING') {
         const runtime = this.runtimes.get(job.id);
         if (runtime && !runtime.recovering && now - runtime.lastPartitionCheckMs >= this.ctx.settings.routine_load_scheduler_interval_millisecond) {
           runtime.lastPartitionCheckMs = now;
-          void this.checkPartitions(runtime);
+          this.track(this.checkPartitions(runtime));
         }
       }
     }
+  }
+
+  private track(work: Promise<void>): void {
+    const tracked = work.catch((err: unknown) => this.ctx.log('warn', `scheduling failed: ${describe(err)}`));
+    this.pending.add(tracked);
+    void tracked.finally(() => this.pending.delete(tracked));
   }
 
   /** NEED_SCHEDULE → RUNNING: connect, check partitions, resolve offsets, divide, start the tasks. */
@@ -119,9 +131,13 @@ export class JobScheduler {
     if (!runtime.source) {
       const created = await this.ctx.createSource(job);
       if (!isSource(created)) return this.pauseByEngine(job, created);
+      if (this.closed) {
+        await created.close().catch(() => undefined);
+        return;
+      }
       runtime.source = created;
     }
-    if (job.state !== 'NEED_SCHEDULE') return;
+    if (this.closed || job.state !== 'NEED_SCHEDULE') return;
     const source = runtime.source;
     let partitions: number[];
     try {
@@ -130,13 +146,13 @@ export class JobScheduler {
       const reason = isReason(err) ? err : reasons.fetchPartitions(describe(err));
       return this.pauseByEngine(job, reason);
     }
-    if (job.state !== 'NEED_SCHEDULE') return;
+    if (this.closed || job.state !== 'NEED_SCHEDULE') return;
     try {
       await this.resolveOffsets(job, source, partitions);
     } catch (err) {
       return this.pauseByEngine(job, isReason(err) ? err : reasons.fetchPartitions(describe(err)));
     }
-    if (job.state !== 'NEED_SCHEDULE') return;
+    if (this.closed || job.state !== 'NEED_SCHEDULE') return;
     job.currentKafkaPartitions = partitions;
     const now = this.ctx.now();
     if (job.pendingTasks.length > 0) {
@@ -212,7 +228,7 @@ export class JobScheduler {
       const all = await runtime.source.partitions();
       const current = [...job.currentKafkaPartitions].sort((a, b) => a - b).join(',');
       const now = [...all].sort((a, b) => a - b).join(',');
-      if (job.state === 'RUNNING' && current !== now) {
+      if (!this.closed && job.state === 'RUNNING' && current !== now) {
         this.redivide(runtime, `the topic's partitions changed from [${current}] to [${now}]`);
       }
     } catch (err) {
@@ -223,7 +239,7 @@ export class JobScheduler {
 
   private redivide(runtime: JobRuntime, why: string): void {
     const { job } = runtime;
-    if (job.state !== 'RUNNING') return;
+    if (this.closed || job.state !== 'RUNNING') return;
     this.ctx.log('info', `dividing the job again: ${why}`, job.name);
     runtime.stop();
     job.transform('NEED_SCHEDULE', this.ctx.now());
@@ -236,6 +252,11 @@ export class JobScheduler {
 
   pauseByEngine(job: RoutineLoadJob, reason: ErrorReason): void {
     if (job.state === 'PAUSED' || job.state === 'STOPPED' || job.state === 'CANCELLED') return;
+    if (this.finished) {
+      // After close() returned nothing changes: the job stays as stored, the next engine schedules it afresh.
+      this.ctx.log('debug', `not pausing, the engine is closed: ${reason.msg}`, job.name);
+      return;
+    }
     job.transform('PAUSED', this.ctx.now(), reason, true);
     this.ctx.persist();
     this.ctx.log('warn', `job paused: ${reason.msg}`, job.name);
@@ -262,16 +283,27 @@ export class JobScheduler {
 
   /** Stop everything: no new tasks; in-flight ones get `graceMs` to finish, then are abandoned (their ranges are recorded). */
   async close(graceMs: number): Promise<void> {
+    this.closed = true;
     this.controller.abort();
     this.wakeUp?.();
     await this.loopDone;
+    const deadline = Date.now() + graceMs;
     const all = [...this.runtimes.values()];
     for (const runtime of all) runtime.stop();
     const drained = Promise.allSettled(all.map((r) => r.drained()));
     await Promise.race([drained, new Promise((r) => setTimeout(r, graceMs).unref())]);
     for (const runtime of all) runtime.abortInFlight();
     await drained;
-    await Promise.allSettled(all.map((r) => r.closeSource()));
+    // Closing the sources also cuts short a job still connecting (its schedule() then gives up).
+    await Promise.allSettled([...all, ...this.runtimes.values()].map((r) => r.closeSource()));
+    // schedule() / partition checks still under way: give them what is left of the grace time (at least a
+    // moment) to notice the close. One still stuck after that can no longer write: `closed` makes it a no-op
+    // and the store refuses writes once closed.
+    const left = Math.max(100, deadline - Date.now());
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([Promise.allSettled([...this.pending]), new Promise((r) => { timer = setTimeout(r, left); })]);
+    clearTimeout(timer);
+    this.finished = true;
     this.runtimes.clear();
   }
 }

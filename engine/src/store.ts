@@ -184,6 +184,7 @@ export class StateStore {
   private versionRead = STATE_VERSION;
   private lockHeld = false;
   private seq = 0;
+  private closedFlag = false;
 
   constructor(readonly dir: string) {
     this.statePath = join(dir, STATE_FILE);
@@ -245,6 +246,8 @@ export class StateStore {
 
   /** Write the whole state atomically. Returns only once it is on disk. */
   save(state: LoadedState): void {
+    // Once closed, another engine may own the directory: a late write would overwrite its newer state.
+    if (this.closedFlag) throw new StoreError(`The state store of ${this.dir} is closed; nothing more is written to it.`);
     const file: StateFile = {
       ...this.topLevelUnknown,
       // A newer version's file keeps its number, so that version still recognises its own fields.
@@ -301,7 +304,13 @@ export class StateStore {
     throw new StoreError(`Could not take the lock ${path}. Remove it if no engine is running with ${this.dir}.`);
   }
 
+  /** True once close() ran: save() refuses to write. */
+  get closed(): boolean {
+    return this.closedFlag;
+  }
+
   close(): void {
+    this.closedFlag = true;
     if (!this.lockHeld) return;
     try { unlinkSync(join(this.dir, LOCK_FILE)); } catch { /* already gone */ }
     this.lockHeld = false;

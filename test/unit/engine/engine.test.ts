@@ -415,3 +415,34 @@ test('statements: StarRocks\' rules and messages', async () => {
     r.done();
   }
 });
+
+test('a job still connecting when close() runs changes nothing after close() returned (no late pause, no late state write)', async () => {
+  const r = rig();
+  r.kafka.topic('orders', 1);
+  let release: (() => void) | undefined;
+  let asked = false;
+  const engine = await r.open({
+    sourceFactory: (config) => {
+      const source = r.kafka.factory(config);
+      // Kafka never answers while the engine closes; afterwards the attempt fails as a connect timeout would.
+      source.partitions = () => new Promise((_, reject) => {
+        asked = true;
+        release = () => reject(new Error('Connection timeout'));
+      });
+      return source;
+    },
+  });
+  try {
+    await engine.execute(csvJob());
+    for (let i = 0; i < 100 && !asked; i++) await new Promise((res) => setTimeout(res, 10));
+    assert.ok(asked, 'the job is connecting');
+    await engine.close(50);
+    const closedAt = readFileSync(join(r.dir, 'state.json'), 'utf8');
+    release?.();
+    await new Promise((res) => setTimeout(res, 200));
+    assert.equal(readFileSync(join(r.dir, 'state.json'), 'utf8'), closedAt, 'the state file was not rewritten after close()');
+    assert.equal(engine.jobs()[0].state, 'NEED_SCHEDULE', 'the job was not paused by the closed engine');
+  } finally {
+    r.done();
+  }
+});

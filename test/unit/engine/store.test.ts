@@ -179,3 +179,23 @@ test('one engine per state directory: a live owner\'s lock refuses, a dead one\'
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('a closed store refuses to write: a late save cannot overwrite the state of the engine that took the directory over', () => {
+  const dir = fresh();
+  try {
+    const first = new StateStore(dir);
+    const state = first.open();
+    first.save({ instanceId: state.instanceId, nextJobId: 10002, jobs: [sampleJob()] });
+    first.close();
+    assert.equal(first.closed, true);
+    const second = new StateStore(dir);
+    const taken = second.open();
+    second.save({ instanceId: taken.instanceId, nextJobId: 10003, jobs: [] });
+    const before = readFileSync(join(dir, 'state.json'), 'utf8');
+    assert.throws(() => first.save({ instanceId: state.instanceId, nextJobId: 10002, jobs: [sampleJob()] }), StoreError);
+    assert.equal(readFileSync(join(dir, 'state.json'), 'utf8'), before, 'the newer state is untouched');
+    second.close();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
