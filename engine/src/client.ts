@@ -15,6 +15,29 @@ import {
 } from './protocol';
 import { defaultStateDir, ensureStateDir } from './stateDir';
 
+/**
+ * Hands each line `socket` receives (without its newline) to `onLine`, until the socket is destroyed: how the daemon
+ * reads requests and clients read answers and events. With `tooLong`, more than `maxLine` characters without a
+ * newline call `tooLong.handle` instead.
+ */
+export function onLines(socket: Socket, onLine: (line: string) => void, tooLong?: { maxLine: number; handle: () => void }): void {
+  socket.setEncoding('utf8');
+  let buffer = '';
+  socket.on('data', (chunk: string) => {
+    buffer += chunk;
+    if (tooLong && buffer.length > tooLong.maxLine && buffer.indexOf('\n') < 0) {
+      tooLong.handle();
+      return;
+    }
+    let newline: number;
+    while (!socket.destroyed && (newline = buffer.indexOf('\n')) >= 0) {
+      const line = buffer.slice(0, newline);
+      buffer = buffer.slice(newline + 1);
+      onLine(line);
+    }
+  });
+}
+
 /** No daemon answers for the state directory. */
 export class NoEngineError extends Error {
   constructor(readonly stateDir: string, detail?: string) {
@@ -185,16 +208,8 @@ export class EngineClient {
 
   private attach(socket: Socket, announce = true): void {
     this.socket = socket;
-    socket.setEncoding('utf8');
-    let buffer = '';
-    socket.on('data', (chunk: string) => {
-      buffer += chunk;
-      let newline: number;
-      while ((newline = buffer.indexOf('\n')) >= 0) {
-        const line = buffer.slice(0, newline);
-        buffer = buffer.slice(newline + 1);
-        if (line.trim() !== '') this.receive(line);
-      }
+    onLines(socket, (line) => {
+      if (line.trim() !== '') this.receive(line);
     });
     socket.on('error', () => undefined); // 'close' follows and does the work.
     socket.on('close', () => {

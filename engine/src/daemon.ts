@@ -12,6 +12,7 @@ import { createConnection, createServer, type Server, type Socket } from 'node:n
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { onLines } from './client';
 import { EnvSecretProvider, type SecretProvider } from './secrets';
 import {
   engineSocketPath, secretKey,
@@ -159,27 +160,19 @@ function readLock(path: string): LockContent | undefined {
 export function probeSocket(socketPath: string, timeoutMs = 1000): Promise<EngineInfo | undefined> {
   return new Promise((resolveProbe) => {
     const socket = createConnection(socketPath);
-    let buffer = '';
     const done = (info: EngineInfo | undefined) => {
       clearTimeout(timer);
       socket.destroy();
       resolveProbe(info);
     };
     const timer = setTimeout(() => done(undefined), timeoutMs);
-    socket.setEncoding('utf8');
     socket.on('connect', () => socket.write(`${JSON.stringify({ id: 1, method: 'ping' })}\n`));
-    socket.on('data', (chunk: string) => {
-      buffer += chunk;
-      let newline: number;
-      while ((newline = buffer.indexOf('\n')) >= 0) {
-        const line = buffer.slice(0, newline);
-        buffer = buffer.slice(newline + 1);
-        try {
-          const message = JSON.parse(line) as { id?: number; result?: EngineInfo };
-          if (message.id === 1) return done(message.result);
-        } catch {
-          return done(undefined);
-        }
+    onLines(socket, (line) => {
+      try {
+        const message = JSON.parse(line) as { id?: number; result?: EngineInfo };
+        if (message.id === 1) done(message.result);
+      } catch {
+        done(undefined);
       }
     });
     socket.on('error', () => done(undefined));
@@ -426,21 +419,14 @@ export class EngineDaemon extends EventEmitter {
       return;
     }
     this.clients.add(socket);
-    socket.setEncoding('utf8');
-    let buffer = '';
-    socket.on('data', (chunk: string) => {
-      buffer += chunk;
-      if (buffer.length > MAX_LINE && buffer.indexOf('\n') < 0) {
+    onLines(socket, (line) => {
+      if (line.trim() !== '') void this.handle(socket, line.trim());
+    }, {
+      maxLine: MAX_LINE,
+      handle: () => {
         this.send(socket, `${JSON.stringify({ id: 0, error: { message: 'Request too large.' } })}\n`);
         socket.end();
-        return;
-      }
-      let newline: number;
-      while ((newline = buffer.indexOf('\n')) >= 0) {
-        const line = buffer.slice(0, newline).trim();
-        buffer = buffer.slice(newline + 1);
-        if (line !== '') void this.handle(socket, line);
-      }
+      },
     });
     socket.on('error', () => undefined); // A client going away mid-write is not the daemon's problem.
     socket.on('close', () => this.clients.delete(socket));
