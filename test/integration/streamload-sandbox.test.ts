@@ -3,34 +3,20 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { createStreamLoadClient } from '../../engine/src/streamload';
-import { StreamLoadError, type StreamLoadClient, type StreamLoadRequest } from '../../engine/src/ports';
+import type { StreamLoadClient } from '../../engine/src/ports';
 import { startSandbox, type Sandbox } from '../../sandbox/src/server';
+import { csvRequests, rejectsWith } from '../helpers/streamload';
 
 const PASSWORD = 'sandbox-pw';
 const DDL = 'CREATE DATABASE rl; CREATE TABLE rl.events (id bigint NOT NULL, name varchar(20)) DUPLICATE KEY(id) DISTRIBUTED BY HASH(id);';
 
-let seq = 0;
-const csv = (over: Partial<StreamLoadRequest> = {}): StreamLoadRequest => ({
+const csv = csvRequests(`rl-sandbox-${process.pid}-`, {
   db: 'rl',
   table: 'events',
-  label: `rl-sandbox-${process.pid}-${++seq}`,
   headers: { format: 'csv', column_separator: ',', columns: 'id,name' },
   body: Buffer.from('1,a\n2,b\n3,c\n'),
   timeoutMs: 10000,
-  ...over,
 });
-
-async function rejectsWith(p: Promise<unknown>, kind: string, pattern?: RegExp): Promise<StreamLoadError> {
-  try {
-    await p;
-  } catch (e) {
-    assert.ok(e instanceof StreamLoadError, `expected a StreamLoadError, got ${String(e)}`);
-    assert.equal(e.kind, kind, e.message);
-    if (pattern) assert.match(e.message, pattern);
-    return e;
-  }
-  assert.fail(`expected StreamLoadError(${kind})`);
-}
 
 describe('Stream Load client against the sandbox', () => {
   let sb: Sandbox;

@@ -9,32 +9,18 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { createStreamLoadClient } from '../../../engine/src/streamload';
-import { StreamLoadError, type StreamLoadClient, type StreamLoadRequest } from '../../../engine/src/ports';
+import type { StreamLoadClient } from '../../../engine/src/ports';
+import { csvRequests, rejectsWith } from '../../helpers/streamload';
 import { startTinyStarRocks, type TinyStarRocks } from './tiny-starrocks';
 
 const PASSWORD = 'secret-pw';
-let seq = 0;
-const request = (over: Partial<StreamLoadRequest> = {}): StreamLoadRequest => ({
+const request = csvRequests('job-1-', {
   db: 'db1',
   table: 't1',
-  label: `job-1-${++seq}`,
   headers: { format: 'csv', column_separator: ',', columns: 'a,b' },
   body: Buffer.from('1,x\n2,y\n3,z\n'),
   timeoutMs: 5000,
-  ...over,
 });
-
-async function rejectsWith(p: Promise<unknown>, kind: string, pattern?: RegExp): Promise<StreamLoadError> {
-  try {
-    await p;
-  } catch (e) {
-    assert.ok(e instanceof StreamLoadError, `expected a StreamLoadError, got ${String(e)}`);
-    assert.equal(e.kind, kind, e.message);
-    if (pattern) assert.match(e.message, pattern);
-    return e;
-  }
-  assert.fail(`expected StreamLoadError(${kind})`);
-}
 
 /** A port nothing listens on. */
 async function closedPort(): Promise<number> {
