@@ -54,38 +54,34 @@ function cursorOffsets(text: string, count: number): number[] {
   return offsets;
 }
 
-export function benchServiceCompletion(text: string, runs = 200): number[] {
+/**
+ * In-process: a keystroke (a space typed at the next cursor offset: a new version, as when typing) before each run,
+ * then `measure` timed. Returns the times in ms.
+ */
+function afterKeystrokes(text: string, runs: number, measure: (service: LanguageService, doc: TextDocument, offset: number) => void): number[] {
   const service = new LanguageService();
   const doc = TextDocument.create('file:///bench.sql', 'sql', 1, text);
   service.diagnostics(doc);
   const samples: number[] = [];
   let version = 1;
   for (const offset of cursorOffsets(text, runs)) {
-    // A keystroke before each completion: a new version, as when typing.
     const position = doc.positionAt(offset);
     TextDocument.update(doc, [{ range: { start: position, end: position }, text: ' ' }], ++version);
     const start = process.hrtime.bigint();
-    service.completion(doc, doc.positionAt(offset + 1));
+    measure(service, doc, offset);
     samples.push(Number(process.hrtime.bigint() - start) / 1e6);
   }
   return samples;
 }
 
+/** In-process: a keystroke, then completion just after it. */
+export function benchServiceCompletion(text: string, runs = 200): number[] {
+  return afterKeystrokes(text, runs, (service, doc, offset) => service.completion(doc, doc.positionAt(offset + 1)));
+}
+
 /** In-process: an edit, then the diagnostics of the new version (incremental parse + analysis + conversion). */
 export function benchServiceDiagnostics(text: string, runs = 15): number[] {
-  const service = new LanguageService();
-  const doc = TextDocument.create('file:///bench.sql', 'sql', 1, text);
-  service.diagnostics(doc);
-  const samples: number[] = [];
-  let version = 1;
-  for (const offset of cursorOffsets(text, runs)) {
-    const position = doc.positionAt(offset);
-    TextDocument.update(doc, [{ range: { start: position, end: position }, text: ' ' }], ++version);
-    const start = process.hrtime.bigint();
-    service.diagnostics(doc);
-    samples.push(Number(process.hrtime.bigint() - start) / 1e6);
-  }
-  return samples;
+  return afterKeystrokes(text, runs, (service, doc) => service.diagnostics(doc));
 }
 
 /** The language server bundled as the build script bundles it (not minified). */
