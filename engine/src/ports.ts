@@ -51,6 +51,8 @@ export interface ReadLimits {
   deadlineMs: number;
   /** Stop when this many bytes were read (max_batch_size). */
   maxBytes: number;
+  /** Stop when this many messages were kept (max_batch_rows); no limit when absent. */
+  maxRows?: number;
   /** Stop a partition at this offset (exclusive); normally the high watermark seen when the task started. */
   untilOffsets?: Map<number, Offset>;
   signal?: AbortSignal;

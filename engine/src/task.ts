@@ -37,6 +37,70 @@ export interface TaskEnvironment {
   recordPending: (pending: PendingTask) => Promise<void>;
   /** Log for the user, on the job's behalf (never a secret). */
   log: (level: 'debug' | 'info' | 'warn', message: string) => void;
+  /** The task slot's read-ahead: the next range, read while this task's Stream Load runs. */
+  readAhead?: ReadAhead;
+}
+
+/** What a task read from the job's progress: the ranges it will record and their messages. */
+export interface NewRead {
+  ranges: PartitionRange[];
+  batches: PartitionBatch[];
+  caughtUp: boolean;
+}
+
+/**
+ * Read-ahead of one task slot (one per task loop, so memory stays at one extra batch per slot). While a task's
+ * Stream Load runs, the range after it is read into memory, UNRECORDED. The slot's next task adopts it only if it
+ * starts exactly where the read-ahead started (the previous batch committed and nothing moved the progress);
+ * otherwise (an abort, a retry that ended differently, ALTER, PAUSE) it is discarded. An adopted read goes through
+ * the same steps as a fresh one — its range is recorded durably before it is sent and its label derives from
+ * it — so exactly-once does not depend on it.
+ */
+export class ReadAhead {
+  private current: { start: Map<number, Offset>; result: Promise<NewRead | undefined>; controller: AbortController } | undefined;
+  adopted = 0;
+  discarded = 0;
+
+  get pending(): boolean {
+    return this.current !== undefined;
+  }
+
+  begin(start: Map<number, Offset>, read: (signal: AbortSignal) => Promise<NewRead | TaskResult>): void {
+    this.discard();
+    const controller = new AbortController();
+    const result = read(controller.signal).then(
+      (r) => ('kind' in r || controller.signal.aborted ? undefined : r),
+      () => undefined, // the next task reads again and reports the failure itself
+    );
+    this.current = { start: new Map(start), result, controller };
+  }
+
+  /** The read-ahead if it starts exactly at `start`; otherwise it is discarded and the task reads itself. */
+  take(start: Map<number, Offset>): Promise<NewRead | undefined> | undefined {
+    const current = this.current;
+    if (!current) return undefined;
+    this.current = undefined;
+    if (!sameOffsets(current.start, start)) {
+      current.controller.abort();
+      this.discarded += 1;
+      return undefined;
+    }
+    this.adopted += 1;
+    return current.result;
+  }
+
+  discard(): void {
+    if (!this.current) return;
+    this.current.controller.abort();
+    this.current = undefined;
+    this.discarded += 1;
+  }
+}
+
+function sameOffsets(a: Map<number, Offset>, b: Map<number, Offset>): boolean {
+  if (a.size !== b.size) return false;
+  for (const [p, o] of a) if (b.get(p) !== o) return false;
+  return true;
 }
 
 export type TaskResult =
@@ -121,7 +185,9 @@ export class Task {
         if ('kind' in batches) return batches;
         body = buildBody(this.job, batches);
       } else {
-        const read = await this.readNew(env, signal);
+        const start = this.startOffsets();
+        const ahead = env.readAhead?.take(start);
+        const read = (ahead && (await ahead)) || (await this.readNew(env, signal, start));
         if ('kind' in read) return read;
         caughtUp = read.caughtUp;
         body = buildBody(this.job, read.batches);
@@ -140,6 +206,12 @@ export class Task {
         // Exactly-once step 1: the range is on disk before StarRocks sees a byte of it.
         await env.recordPending(pending);
         this.replay = pending;
+        // More is waiting in Kafka: read it while this batch loads (unrecorded; see ReadAhead).
+        if (!caughtUp && env.readAhead && !signal.aborted) {
+          const next = new Map(start);
+          for (const r of read.ranges) next.set(r.partition, r.to + 1n);
+          env.readAhead.begin(next, (aheadSignal) => this.readNew(env, aheadSignal, next));
+        }
       }
     } catch (err) {
       return this.sourceFailure(err, pending);
@@ -251,8 +323,7 @@ export class Task {
   }
 
   /** Read new data from the job's progress, stopping at the high watermarks seen now. */
-  private async readNew(env: TaskEnvironment, signal: AbortSignal): Promise<TaskResult | { ranges: PartitionRange[]; batches: PartitionBatch[]; caughtUp: boolean }> {
-    const start = this.startOffsets();
+  private async readNew(env: TaskEnvironment, signal: AbortSignal, start: Map<number, Offset>): Promise<TaskResult | NewRead> {
     const marks = await env.source.watermarks([...start.keys()]);
     const toRead = new Map<number, Offset>();
     const until = new Map<number, Offset>();
@@ -271,6 +342,9 @@ export class Task {
     const batches = await env.source.read(toRead, {
       deadlineMs: env.now() + env.consumeS * 1000,
       maxBytes: this.job.maxBatchSize,
+      // The seed: max_batch_rows is the most rows a task reads. A large backlog becomes several batches that
+      // pipeline (read-ahead) instead of one huge body.
+      maxRows: this.job.maxBatchRows,
       untilOffsets: until,
       signal,
     });

@@ -6,7 +6,7 @@
 import type { KafkaSource } from './ports.js';
 import { sleepFor, type EngineContext } from './context.js';
 import type { PendingTask, RoutineLoadJob } from './job.js';
-import { Task, type TaskResult } from './task.js';
+import { ReadAhead, Task, type TaskResult } from './task.js';
 import type { ErrorReason } from './reasons.js';
 
 /** The running part of a job: its tasks, its Kafka source, and the means to stop them. */
@@ -82,15 +82,25 @@ export class TaskScheduler {
   }
 
   private async loop(runtime: JobRuntime, first: Task): Promise<void> {
-    const { job } = runtime;
     const signal = runtime.controller.signal;
+    // One read-ahead per task slot; whatever it holds when the loop ends (PAUSE, STOP, ALTER, a new division) is dropped.
+    const readAhead = new ReadAhead();
+    try {
+      await this.runLoop(runtime, first, signal, readAhead);
+    } finally {
+      readAhead.discard();
+    }
+  }
+
+  private async runLoop(runtime: JobRuntime, first: Task, signal: AbortSignal, readAhead: ReadAhead): Promise<void> {
+    const { job } = runtime;
     let task = first;
     let failures = 0;
     let lastFailure = '';
     for (;;) {
       if (signal.aborted || job.state !== 'RUNNING' || !runtime.source) return;
       task.lastScheduledTimeMs = this.ctx.now();
-      const result = await this.runWithTimeout(runtime, task);
+      const result = await this.runWithTimeout(runtime, task, readAhead);
       const interval = job.maxBatchIntervalS * 1000;
       let waitMs: number;
       switch (result.kind) {
@@ -150,7 +160,7 @@ export class TaskScheduler {
   }
 
   /** Run the task, aborting it at its timeout (the task also stops itself at the same deadline). */
-  private async runWithTimeout(runtime: JobRuntime, task: Task): Promise<TaskResult> {
+  private async runWithTimeout(runtime: JobRuntime, task: Task, readAhead?: ReadAhead): Promise<TaskResult> {
     const { timeoutS, consumeS } = runtime.job.taskTimes(
       this.ctx.settings.routine_load_task_consume_second, this.ctx.settings.routine_load_task_timeout_second,
     );
@@ -173,6 +183,7 @@ export class TaskScheduler {
           now: () => this.ctx.now(),
           recordPending: async (pending) => this.record(runtime.job, pending),
           log: (level, message) => this.ctx.log(level, message, runtime.job.name),
+          ...(readAhead && !runtime.recovering ? { readAhead } : {}),
         },
         controller.signal,
       );

@@ -310,6 +310,7 @@ export function createKafkaSource(config: KafkaSourceConfig, log: PortLog = () =
     const byPartition = new Map(states.map((s) => [s.partition, s]));
     const what = `reading topic "${topic}"`;
     let bytes = 0;
+    let rows = 0;
     let full = false;
     let failures = 0;
 
@@ -334,13 +335,14 @@ export function createKafkaSource(config: KafkaSourceConfig, log: PortLog = () =
           continue;
         }
         if (m.value) {
-          if (bytes > 0 && bytes + m.value.length > limits.maxBytes) {
+          if ((bytes > 0 && bytes + m.value.length > limits.maxBytes) || rows >= (limits.maxRows ?? Infinity)) {
             full = true;
             stopped = true;
             break;
           }
           s.values.push(m.value);
           bytes += m.value.length;
+          rows += 1;
         }
         s.next = offset + 1n;
         const ts = Number(m.timestamp);

@@ -79,6 +79,7 @@ class FakeSource implements KafkaSource {
     const t = this.topic();
     const out: PartitionBatch[] = [];
     let bytes = 0;
+    let rows = 0;
     for (const [p, from] of start) {
       const part = t.partitions[p];
       if (Number(from) < part.low) throw new SourceError('offsetOutOfRange', `offset ${from} is out of range`, p);
@@ -86,11 +87,12 @@ class FakeSource implements KafkaSource {
       const values: Buffer[] = [];
       let last = Number(from) - 1;
       for (let o = Number(from); o < Math.min(until, part.values.length); o++) {
-        if (bytes >= limits.maxBytes) break;
+        if (bytes >= limits.maxBytes || rows >= (limits.maxRows ?? Infinity)) break;
         const v = part.values[o];
         if (v !== null) {
           values.push(Buffer.from(v));
           bytes += v.length;
+          rows += 1;
         }
         last = o;
       }

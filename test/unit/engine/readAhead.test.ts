@@ -1,0 +1,142 @@
+// Read-ahead (the next range read while a batch loads, unrecorded) and max_batch_rows applied to reads,
+// against the in-memory Kafka and StarRocks stand-ins.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Engine } from '../../../engine/src/engine';
+import { ReadAhead, type NewRead } from '../../../engine/src/task';
+import type { StreamLoadRequest, StreamLoadResponse } from '../../../engine/src/ports';
+import { FakeKafka, FakeStarRocks, until, waitForJob } from './fakes';
+
+const ROWS = 450_000; // max_batch_rows is at least 200,000: three batches of 200k, 200k and 50k
+
+function job(name: string, extraKafka = ''): string {
+  return `CREATE ROUTINE LOAD db.${name} ON tbl
+COLUMNS TERMINATED BY ","
+PROPERTIES ("max_batch_rows" = "200000", "max_batch_interval" = "5")
+FROM KAFKA ("kafka_broker_list" = "k1:9092", "kafka_topic" = "t", "property.kafka_default_offsets" = "OFFSET_BEGINNING"${extraKafka});`;
+}
+
+interface Gate { wait: Promise<void>; open(): void }
+function gate(): Gate {
+  let open!: () => void;
+  const wait = new Promise<void>((resolve) => { open = resolve; });
+  return { wait, open };
+}
+
+async function withRig(fn: (r: { kafka: FakeKafka; sr: FakeStarRocks; dir: string; engine: Engine; loads: { req: StreamLoadRequest; readsAtStart: number; readsAtEnd: number; pendingOnDisk: boolean }[]; gates: Gate[] }) => Promise<void>): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'rl-ahead-'));
+  const kafka = new FakeKafka();
+  const sr = new FakeStarRocks();
+  const loads: { req: StreamLoadRequest; readsAtStart: number; readsAtEnd: number; pendingOnDisk: boolean }[] = [];
+  const gates: Gate[] = [];
+  const held: Gate[] = [];
+  const load = sr.load.bind(sr);
+  sr.load = async (req): Promise<StreamLoadResponse> => {
+    const state = readFileSync(join(dir, 'state.json'), 'utf8');
+    const entry = { req, readsAtStart: kafka.readCalls, readsAtEnd: -1, pendingOnDisk: state.includes(req.label) };
+    loads.push(entry);
+    const g = gates.shift();
+    if (g) {
+      held.push(g);
+      await g.wait;
+    }
+    // Give a read-ahead started with this load a moment to run, as a real Stream Load would.
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    entry.readsAtEnd = kafka.readCalls;
+    return load(req);
+  };
+  const engine = await Engine.open({
+    stateDir: dir,
+    starrocks: { feUrl: 'http://fe:8030', user: 'root', password: 'pw' },
+    sourceFactory: kafka.factory,
+    streamLoadFactory: () => sr,
+    settings: { retry_backoff_initial_millisecond: 20, retry_backoff_max_millisecond: 100, routine_load_scheduler_interval_millisecond: 100 },
+  });
+  try {
+    await fn({ kafka, sr, dir, engine, loads, gates });
+  } finally {
+    for (const g of [...gates, ...held]) g.open();
+    await engine.close(100);
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function produce(kafka: FakeKafka, n: number, partitions = 1): void {
+  const t = kafka.topic('t', partitions);
+  for (let i = 0; i < n; i++) t.produce(i % partitions, `${i},v${i}`);
+}
+
+test('max_batch_rows bounds what a task reads: a 450k-row backlog is three batches, each recorded before it is sent', async () => {
+  await withRig(async ({ kafka, sr, engine, loads }) => {
+    produce(kafka, ROWS);
+    await engine.execute(job('rows'));
+    await waitForJob(engine, (j) => j.statistic.loadedRows === ROWS, 20_000);
+    const sizes = loads.map((l) => l.req.body.toString().split('\n').length);
+    assert.deepEqual(sizes, [200_000, 200_000, 50_000]);
+    assert.ok(loads.every((l) => l.pendingOnDisk), 'every range was on disk before its Stream Load');
+    assert.equal(new Set(loads.map((l) => l.req.label)).size, 3);
+    assert.equal(sr.loadedRows().length, ROWS);
+  });
+});
+
+test('read-ahead: the next range is read while a batch loads and adopted by the next task (rows exactly once)', async () => {
+  await withRig(async ({ kafka, sr, engine, loads }) => {
+    produce(kafka, ROWS);
+    await engine.execute(job('ahead'));
+    await waitForJob(engine, (j) => j.statistic.loadedRows === ROWS, 20_000);
+    assert.equal(loads.length, 3);
+    // The first load started after one read; the second range was read during it.
+    assert.ok(loads[0].readsAtEnd > loads[0].readsAtStart, `a read happened while the first batch loaded (${loads[0].readsAtStart} → ${loads[0].readsAtEnd})`);
+    // The adopted read was not repeated: three batches took three reads plus the last task's check for more.
+    assert.ok(kafka.readCalls <= 4, `reads: ${kafka.readCalls}`);
+    const rows = sr.loadedRows();
+    assert.equal(rows.length, ROWS);
+    assert.equal(new Set(rows).size, ROWS, 'no row twice');
+  });
+});
+
+test('read-ahead is discarded after PAUSE and ALTER: the job resumes from the ALTERed offset, not from what was read ahead', async () => {
+  await withRig(async ({ kafka, sr, engine, gates, loads }) => {
+    produce(kafka, ROWS);
+    const held = gate();
+    gates.push(held);
+    await engine.execute(job('altered'));
+    // The first batch is held in Stream Load; the next range is read ahead meanwhile.
+    await until(() => loads.length === 1 && kafka.readCalls >= 2, 10_000, 'the first load and a read-ahead');
+    const paused = engine.execute('PAUSE ROUTINE LOAD FOR db.altered');
+    held.open();
+    await paused;
+    await engine.execute('ALTER ROUTINE LOAD FOR db.altered FROM KAFKA ("kafka_partitions" = "0", "kafka_offsets" = "400000")');
+    await engine.execute('RESUME ROUTINE LOAD FOR db.altered');
+    await waitForJob(engine, (j) => j.progress['0'] === String(ROWS - 1), 20_000);
+    const rows = sr.loadedRows();
+    // The held batch [0, 200000) committed; after the ALTER only [400000, 450000) — never [200000, 400000).
+    assert.equal(rows.length, 250_000);
+    assert.ok(!rows.includes('200000,v200000'), 'the read-ahead range was not loaded');
+    assert.ok(rows.includes('400000,v400000') && rows.includes(`${ROWS - 1},v${ROWS - 1}`));
+  });
+});
+
+test('ReadAhead: adopted only at the offsets it started from; otherwise discarded', async () => {
+  const ahead = new ReadAhead();
+  const read: NewRead = { ranges: [{ partition: 0, from: 10n, to: 19n }], batches: [], caughtUp: true };
+  let aborted = false;
+  ahead.begin(new Map([[0, 10n]]), async (signal) => {
+    signal.addEventListener('abort', () => { aborted = true; });
+    return read;
+  });
+  assert.equal(ahead.take(new Map([[0, 11n]])), undefined, 'another start offset: not adopted');
+  assert.ok(aborted, 'the discarded read was stopped');
+  assert.equal(ahead.take(new Map([[0, 10n]])), undefined, 'and it is gone');
+  ahead.begin(new Map([[0, 10n], [1, 5n]]), async () => read);
+  assert.equal(ahead.take(new Map([[0, 10n]])), undefined, 'other partitions: not adopted');
+  ahead.begin(new Map([[0, 10n]]), async () => read);
+  assert.equal(await ahead.take(new Map([[0, 10n]])), read);
+  ahead.begin(new Map([[0, 20n]]), async () => ({ kind: 'noData' }));
+  assert.equal(await ahead.take(new Map([[0, 20n]])), undefined, 'a read-ahead that found nothing leaves the read to the task');
+  ahead.begin(new Map([[0, 20n]]), async () => { throw new Error('broker gone'); });
+  assert.equal(await ahead.take(new Map([[0, 20n]])), undefined, 'a failed read-ahead leaves the read (and its error) to the task');
+});
