@@ -17,14 +17,14 @@ import { Engine, EngineStatementError } from '../../engine/src/engine';
 import type { JobSnapshot } from '../../engine/src/protocol';
 import { uniqueTopic } from '../helpers/kafka';
 import { ownerOnlyProblems, scanFiles, scanText } from './lib/secrets';
+import { eventsTable, relDdl } from './lib/tables';
 import { until } from './lib/wait';
 import { countFault, faultSummary, startWorld, waitForJob, waitForRows, type World } from './lib/world';
 
 const SR_PASSWORD = `sr-${randomBytes(9).toString('hex')}`;
 const WRONG_SR_PASSWORD = `wrong-sr-${randomBytes(6).toString('hex')}`;
 const WRONG_SASL_PASSWORD = `wrong-sasl-${randomBytes(6).toString('hex')}`;
-const DDL = `CREATE DATABASE IF NOT EXISTS rel;
-CREATE TABLE rel.typed (
+const DDL = relDdl(`CREATE TABLE rel.typed (
 \`k\` bigint NOT NULL,
 \`d\` date NULL,
 \`n\` int NULL,
@@ -32,15 +32,7 @@ CREATE TABLE rel.typed (
 )
 ENGINE = OLAP
 DUPLICATE KEY (k)
-DISTRIBUTED BY HASH(\`k\`) BUCKETS 3;
-CREATE TABLE rel.events (
-\`k\` bigint NOT NULL,
-\`v\` varchar(64) NULL
-)
-ENGINE = OLAP
-DUPLICATE KEY (k)
-DISTRIBUTED BY HASH(\`k\`) BUCKETS 3;
-`;
+DISTRIBUTED BY HASH(\`k\`) BUCKETS 3;`, eventsTable());
 
 let world: World;
 let engine: Engine;

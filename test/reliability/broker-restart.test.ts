@@ -6,20 +6,13 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { Random, runSeed } from './lib/random';
 import { startRestartableBroker, type RestartableBroker } from './lib/broker';
+import { relDdl } from './lib/tables';
 import { until } from './lib/wait';
 import { checkExactlyOnce, countFault, faultSummary, startWorld, waitForRows, type World } from './lib/world';
 
 const SEED = runSeed(777);
 const CYCLES = Number(process.env.RELIABILITY_BROKER_KILLS) || 2;
-const DDL = `CREATE DATABASE IF NOT EXISTS rel;
-CREATE TABLE rel.events (
-\`k\` bigint NOT NULL,
-\`v\` varchar(64) NULL
-)
-ENGINE = OLAP
-DUPLICATE KEY (k)
-DISTRIBUTED BY HASH(\`k\`) BUCKETS 3;
-`;
+const DDL = relDdl();
 
 let broker: RestartableBroker;
 let world: World;

@@ -8,6 +8,7 @@
 // SOAK_KILLS (20), SOAK_RATE (messages per second per topic, 20), SOAK_JOBS (20), RELIABILITY_SEED.
 import { readFileSync } from 'node:fs';
 import { Random, runSeed } from './lib/random';
+import { eventsTable, relDdl } from './lib/tables';
 import { until } from './lib/wait';
 import { checkExactlyOnce, countFault, faultSummary, startChildEngine, startWorld, storedProgress, type ChildEngine, type World } from './lib/world';
 
@@ -19,15 +20,7 @@ const PARTITIONS = 2;
 const SEED = runSeed(20_20);
 const SPAN = 10_000_000;
 const RSS_LIMIT_MB = Number(process.env.SOAK_RSS_LIMIT_MB) || 600;
-const DDL = `CREATE DATABASE IF NOT EXISTS rel;
-CREATE TABLE rel.events (
-\`k\` bigint NOT NULL,
-\`v\` varchar(64) NULL
-)
-ENGINE = OLAP
-DUPLICATE KEY (k)
-DISTRIBUTED BY HASH(\`k\`) BUCKETS 8;
-`;
+const DDL = relDdl(eventsTable(8));
 
 function log(line: string): void {
   process.stdout.write(`${new Date().toISOString().slice(11, 19)} ${line}\n`);
