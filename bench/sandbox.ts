@@ -79,13 +79,13 @@ const COUNTRIES = ['Netherlands', 'Germany', 'Denmark', 'Ireland', 'United Kingd
 function makeJsonBody(first: number, count: number): Buffer {
   const docs: string[] = [];
   for (let i = first; i < first + count; i++) {
-    const note: string[] = [];
-    for (let k = 0; note.join(' ').length < 260; k++) note.push(WORDS[(i + k * 7) % WORDS.length]!);
+    let note = WORDS[i % WORDS.length]!;
+    for (let k = 1; note.length < 260; k++) note += ' ' + WORDS[(i + k * 7) % WORDS.length]!;
     docs.push(JSON.stringify({
       commodity_id: 1_000_000_000 + i, customer_name: `customer_${String(i).padStart(12, '0')}_account`, country: COUNTRIES[i % 8],
       pay_time: 1_714_000_000 + i * 7, price: (i % 100_000) / 100, qty: i % 500,
       detail: { channel: i % 3 === 0 ? 'app' : 'web', coupon: i % 5 === 0 },
-      device: `device-${(i * 2654435761) % 100_000}-${i % 7 === 0 ? 'ios' : 'android'}`, note: note.join(' '),
+      device: `device-${(i * 2654435761) % 100_000}-${i % 7 === 0 ? 'ios' : 'android'}`, note,
     }));
   }
   return Buffer.from(`[${docs.join(',')}]`);
