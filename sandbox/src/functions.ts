@@ -54,6 +54,10 @@ function dayOfYear(p: DateParts): number {
   return Math.round((Date.UTC(p.year, p.month - 1, p.day) - Date.UTC(p.year, 0, 1)) / 86_400_000) + 1;
 }
 
+function weekday(p: DateParts): number {
+  return new Date(Date.UTC(p.year, p.month - 1, p.day)).getUTCDay();
+}
+
 /** MySQL/StarRocks date_format specifiers. */
 export function dateFormat(p: DateParts, format: string): string {
   let out = '';
@@ -64,7 +68,6 @@ export function dateFormat(p: DateParts, format: string): string {
       continue;
     }
     const s = format[++i];
-    const weekday = new Date(Date.UTC(p.year, p.month - 1, p.day)).getUTCDay();
     switch (s) {
       case 'Y': out += String(p.year).padStart(4, '0'); break;
       case 'y': out += p2(p.year % 100); break;
@@ -83,9 +86,9 @@ export function dateFormat(p: DateParts, format: string): string {
       case 'j': out += String(dayOfYear(p)).padStart(3, '0'); break;
       case 'M': out += MONTHS[p.month - 1]; break;
       case 'b': out += MONTHS[p.month - 1]!.slice(0, 3); break;
-      case 'W': out += DAYS[weekday]; break;
-      case 'a': out += DAYS[weekday]!.slice(0, 3); break;
-      case 'w': out += String(weekday); break;
+      case 'W': out += DAYS[weekday(p)]; break;
+      case 'a': out += DAYS[weekday(p)]!.slice(0, 3); break;
+      case 'w': out += String(weekday(p)); break;
       case 'T': out += `${p2(p.hour)}:${p2(p.minute)}:${p2(p.second)}`; break;
       case 'r': out += `${p2(p.hour % 12 === 0 ? 12 : p.hour % 12)}:${p2(p.minute)}:${p2(p.second)} ${p.hour < 12 ? 'AM' : 'PM'}`; break;
       case '%': out += '%'; break;

@@ -402,12 +402,9 @@ const datetimeConverter: Converter = (v) => {
 
 // ---------------------------------------------------------------- strings and JSON
 
-/** UTF-8 byte length, without Buffer for the usual ASCII text. */
+/** UTF-8 byte length (Buffer's native count: a JS loop over a long sliced string costs ten times more). */
 export function utf8Length(s: string): number {
-  for (let i = 0; i < s.length; i++) {
-    if (s.charCodeAt(i) >= 0x80) return Buffer.byteLength(s, 'utf8');
-  }
-  return s.length;
+  return Buffer.byteLength(s, 'utf8');
 }
 
 export function stringOf(v: unknown): string | undefined {
