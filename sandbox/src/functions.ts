@@ -25,6 +25,8 @@ export function toNumber(v: unknown): number | null {
   if (typeof v === 'boolean') return v ? 1 : 0;
   if (typeof v === 'bigint') return Number(v);
   if (typeof v === 'string') {
+    const simple = simpleInteger(v);
+    if (simple === simple) return simple;
     const t = v.trim();
     if (t === '') return null;
     const n = Number(t);
@@ -32,6 +34,20 @@ export function toNumber(v: unknown): number | null {
     return n;
   }
   return null;
+}
+
+/** A text of 1 to 15 digits with an optional minus sign as a number (what Number() gives), else NaN. */
+function simpleInteger(s: string): number {
+  const len = s.length;
+  let i = len > 0 && s.charCodeAt(0) === 45 ? 1 : 0;
+  if (len === i || len - i > 15) return NaN;
+  let n = 0;
+  for (; i < len; i++) {
+    const d = s.charCodeAt(i) - 48;
+    if (d < 0 || d > 9) return NaN;
+    n = n * 10 + d;
+  }
+  return s.charCodeAt(0) === 45 ? -n : n;
 }
 
 export function toStr(v: unknown): string | null {

@@ -245,17 +245,24 @@ export class JsonScanner {
     if (c === 0x6e) { this.literal('null'); return null; }
     // -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?
     let pos = start;
+    // Whether the token is its own String(Number(token)): no exponent, at most 15 digits (so the shortest
+    // round-trip form has the same digits), no trailing zero in a fraction, not -0, and not below 1e-6
+    // (which prints with an exponent).
     let plain = true;
     if (c === 0x2d) c = text.charCodeAt(++pos);
+    const intStart = pos;
     if (c === 0x30) c = text.charCodeAt(++pos);
     else if (c >= 0x31 && c <= 0x39) {
       do c = text.charCodeAt(++pos); while (c >= 0x30 && c <= 0x39);
     } else throw NOT_JSON;
+    let digits = pos - intStart;
     if (c === 0x2e) {
-      plain = false;
+      const fracStart = pos + 1;
       c = text.charCodeAt(++pos);
       if (!(c >= 0x30 && c <= 0x39)) throw NOT_JSON;
       do c = text.charCodeAt(++pos); while (c >= 0x30 && c <= 0x39);
+      digits += pos - fracStart;
+      if (text.charCodeAt(pos - 1) === 0x30 || (digits - (pos - fracStart) === 1 && text.charCodeAt(intStart) === 0x30 && text.startsWith('000000', fracStart))) plain = false;
     }
     if (c === 0x65 || c === 0x45) {
       plain = false;
@@ -267,8 +274,7 @@ export class JsonScanner {
     this.pos = pos;
     if (!want) return null;
     const token = text.slice(start, pos);
-    // An integer of up to 15 digits reads back as itself (but -0 is "0").
-    if (plain && pos - start <= 15 && token !== '-0') return token;
+    if (plain && digits <= 15 && token !== '-0') return token;
     return String(Number(token));
   }
 

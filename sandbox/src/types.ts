@@ -314,8 +314,13 @@ export function parseDateTime(input: string): DateParts | undefined {
   const s = input.trim();
   let year: number, month: number, day: number;
   let rest: number;
-  // Fast path: YYYY-MM-DD
-  if (s.length >= 10 && s.charCodeAt(4) === 45 && s.charCodeAt(7) === 45) {
+  // Fast paths: YYYY-MM-DD, and YYYYMMDD alone
+  if (s.length === 8 && digitsAt(s, 0, 8) >= 0) {
+    year = digitsAt(s, 0, 4);
+    month = digitsAt(s, 4, 2);
+    day = digitsAt(s, 6, 2);
+    rest = 8;
+  } else if (s.length >= 10 && s.charCodeAt(4) === 45 && s.charCodeAt(7) === 45) {
     year = digitsAt(s, 0, 4);
     month = digitsAt(s, 5, 2);
     day = digitsAt(s, 8, 2);
@@ -367,12 +372,20 @@ function isCanonicalDate(s: string): boolean {
   return y >= 0 && m >= 1 && m <= 12 && d >= 1 && d <= daysInMonth(y, m);
 }
 
+/** The last date text converted and its result: rows of a load mostly repeat a date, and share its string. */
+let lastDateIn = '';
+let lastDateOut = '';
+
 const dateConverter: Converter = (v) => {
   if (v === null || v === undefined) return null;
   if (typeof v === 'string') {
+    if (v === lastDateIn) return lastDateOut;
     if (v.length === 10 && isCanonicalDate(v)) return v;
     const p = parseDateTime(v);
-    return p ? formatDate(p) : INVALID;
+    if (!p) return INVALID;
+    lastDateIn = v;
+    lastDateOut = formatDate(p);
+    return lastDateOut;
   }
   if (typeof v === 'number' && Number.isInteger(v)) {
     const p = parseDateTime(String(v));
