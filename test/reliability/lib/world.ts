@@ -12,7 +12,6 @@ import { createTopic, startKafka, uniqueTopic, type KafkaBroker } from '../../he
 import { startSandbox, type Sandbox } from '../../../sandbox/src/server';
 import type { FaultSpec } from '../../../sandbox/src/faults';
 import { Engine, type EngineOptions, type LogEntry } from '../../../engine/src/engine';
-import type { JobSnapshot } from '../../../engine/src/protocol';
 import { until, within } from './wait';
 
 export const ROOT = join(__dirname, '..', '..', '..');
@@ -205,25 +204,7 @@ export async function waitForRows(world: World, table: string, base: number, n: 
   }, ms, `${n} rows in ${table}`, () => `${last} rows so far${describe ? `; ${describe()}` : ''}`, 250);
 }
 
-/** Resolve with the first snapshot (current or from an event) that satisfies `check`. */
-export function waitForJob(engine: Engine, check: (job: JobSnapshot) => boolean, ms: number, what: string): Promise<JobSnapshot> {
-  return new Promise((resolve, reject) => {
-    const now = engine.jobs().find(check);
-    if (now) return resolve(now);
-    const timer = setTimeout(() => {
-      engine.off('jobChanged', listener);
-      reject(new Error(`timed out after ${ms} ms waiting for ${what}; jobs: ${JSON.stringify(engine.jobs().map((j) => ({ name: j.name, state: j.state, loaded: j.statistic.loadedRows, errors: j.statistic.errorRows, reason: j.reasonOfStateChanged, other: j.otherMsg, progress: j.progress, latest: j.latestSourcePosition })))}`));
-    }, ms);
-    const listener = (job: JobSnapshot) => {
-      if (check(job)) {
-        clearTimeout(timer);
-        engine.off('jobChanged', listener);
-        resolve(job);
-      }
-    };
-    engine.on('jobChanged', listener);
-  });
-}
+export { waitForJob } from '../../helpers/jobs';
 
 // ------------------------------------------------------------------------------------------ child engines
 
