@@ -127,8 +127,10 @@ export function runQuery(sql: string, catalog: Catalog, data: (db: string, table
   for (let i = 0; i < rowCount; i++) if (!where || truthy(where(load(i)))) selected.push(i);
 
   const items = splitTop(parts.get('select') ?? '', ',');
-  if (items.length === 1 && /^count\s*\(\s*(\*|1)\s*\)$/i.test(items[0]!)) {
-    return { columns: ['count(*)'], rows: [{ 'count(*)': selected.length }] };
+  const counted = items.length === 1 ? /^count\s*\(\s*(?:\*|1)\s*\)(?:\s+(?:as\s+)?`?(\w+)`?)?$/i.exec(items[0]!) : null;
+  if (counted) {
+    const name = counted[1] ?? 'count(*)';
+    return { columns: [name], rows: [{ [name]: selected.length }] };
   }
 
   const orderText = parts.get('order by');

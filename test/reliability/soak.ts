@@ -38,7 +38,8 @@ function rssMb(pid: number | undefined): number {
 
 async function count(world: World): Promise<number> {
   const res = await fetch(`${world.sandbox.feUrl}/api/_sandbox/query`, { method: 'POST', body: JSON.stringify({ sql: 'SELECT COUNT(*) AS n FROM rel.events' }), headers: { 'content-type': 'application/json' } });
-  const json = (await res.json()) as { rows: { n: number }[] };
+  const json = (await res.json()) as { status: string; message?: string; rows?: { n: number }[] };
+  if (json.status !== 'OK' || !json.rows) throw new Error(`the sandbox refused the count query: ${json.message ?? res.status}`);
   return Number(json.rows[0]?.n ?? 0);
 }
 

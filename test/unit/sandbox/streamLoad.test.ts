@@ -156,6 +156,7 @@ describe('labels', () => {
     assert.equal(again.Message, 'Label [dedup-1] has already been used.');
     assert.equal(again.TxnId, first.TxnId);
     assert.deepEqual(await rows(sb.feUrl, 'SELECT COUNT(*) FROM load_test.seed_dup WHERE order_id = 9001'), [{ 'count(*)': 1 }]);
+    assert.deepEqual(await rows(sb.feUrl, 'SELECT COUNT(*) AS n FROM load_test.seed_dup WHERE order_id = 9001'), [{ n: 1 }]);
   });
 
   it('labels are per database, and an aborted label can be used again', async () => {
