@@ -211,6 +211,7 @@ export class Task {
           const next = new Map(start);
           for (const r of read.ranges) next.set(r.partition, r.to + 1n);
           env.readAhead.begin(next, (aheadSignal) => this.readNew(env, aheadSignal, next));
+          env.log('debug', `reading ahead from ${[...next].map(([p, o]) => `${p}:${o}`).join(', ')} while batch ${pending.label} loads`);
         }
       }
     } catch (err) {
@@ -395,7 +396,8 @@ export class Task {
       for (const batch of batches) {
         const got = collected.get(batch.partition);
         if (!got || batch.lastOffset <= got.lastOffset) continue;
-        got.values.push(...batch.values);
+        // One push per value: spreading a 200k-message batch into push() exceeds the call stack.
+        for (const value of batch.values) got.values.push(value);
         got.lastOffset = batch.lastOffset;
         if (batch.lastTimestampMs !== undefined) got.lastTimestampMs = batch.lastTimestampMs;
         progressed = true;
