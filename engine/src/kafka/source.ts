@@ -30,6 +30,8 @@ const LATEST = '-1';
 /** The largest record batch we are prepared to ask for when a partition seems stuck (see readPartition). */
 const ESCALATED_BYTES = 64 * 1024 * 1024;
 const MAX_CONSECUTIVE_FAILURES = 3;
+/** Offsets below this are exact as JavaScript numbers. */
+const MAX_EXACT = BigInt(Number.MAX_SAFE_INTEGER);
 
 export interface KafkajsSource extends KafkaSource {
   /** `property.*` settings that have no effect, with the reason (no values): the engine shows them as warnings. */
@@ -323,31 +325,47 @@ export function createKafkaSource(config: KafkaSourceConfig, log: PortLog = () =
       learn(records);
       const kept = isolationLevel === 1 && r.abortedTransactions?.length ? new Set(filterAbortedMessages({ messages: records, abortedTransactions: r.abortedTransactions })) : undefined;
       let stopped = false;
-      for (const m of records) {
-        const offset = BigInt(m.offset);
-        if (offset < s.next) continue; // the head of a compressed batch that starts before the fetch offset
-        if (s.until !== undefined && offset >= s.until) {
+      // Offsets are compared as numbers while they are exact (below 2^53, i.e. always in practice): one parse per
+      // record instead of a BigInt per record; `next` becomes a BigInt once, at the end of the response.
+      const exact = hw < MAX_EXACT;
+      const nextN = exact ? Number(s.next) : 0;
+      const untilN = s.until !== undefined && exact ? Number(s.until < MAX_EXACT ? s.until : MAX_EXACT) : Infinity;
+      let nextOut: bigint | number = s.next;
+      const maxRows = limits.maxRows ?? Infinity;
+      let lastTs: string | undefined;
+      for (let i = 0; i < records.length; i++) {
+        const m = records[i];
+        const offset: bigint | number = exact ? Number(m.offset) : BigInt(m.offset);
+        if (exact ? (offset as number) < nextN : (offset as bigint) < s.next) continue; // the head of a compressed batch that starts before the fetch offset
+        if (s.until !== undefined && (exact ? (offset as number) >= untilN : (offset as bigint) >= s.until)) {
           stopped = true; // fetches return whole batches: trim what lies past the range
           break;
         }
         if (m.isControlRecord || (kept && !kept.has(m))) {
-          s.next = offset + 1n; // transaction markers and aborted records take offsets but carry no data
+          nextOut = exact ? (offset as number) + 1 : (offset as bigint) + 1n; // transaction markers and aborted records take offsets but carry no data
           continue;
         }
-        if (m.value) {
-          if ((bytes > 0 && bytes + m.value.length > limits.maxBytes) || rows >= (limits.maxRows ?? Infinity)) {
+        const value = m.value;
+        if (value) {
+          if ((bytes > 0 && bytes + value.length > limits.maxBytes) || rows >= maxRows) {
             full = true;
             stopped = true;
             break;
           }
-          s.values.push(m.value);
-          bytes += m.value.length;
+          s.values.push(value);
+          bytes += value.length;
           rows += 1;
         }
-        s.next = offset + 1n;
-        const ts = Number(m.timestamp);
+        nextOut = exact ? (offset as number) + 1 : (offset as bigint) + 1n;
+        lastTs = m.timestamp;
+      }
+      s.next = typeof nextOut === 'number' ? BigInt(nextOut) : nextOut;
+      if (lastTs !== undefined) {
+        const ts = Number(lastTs);
         if (Number.isFinite(ts)) s.lastTimestampMs = ts;
       }
+      // The response's records are no longer needed (only their values are kept): let them go early.
+      r.messages = [];
       if (!stopped && records.length > 0) {
         // Compaction can remove a batch's last records; its header still says where it ends.
         const ctxb = records[records.length - 1].batchContext;

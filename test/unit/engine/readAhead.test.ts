@@ -6,7 +6,8 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Engine } from '../../../engine/src/engine';
-import { ReadAhead, type NewRead } from '../../../engine/src/task';
+import { ReadAhead, buildBody, jsonValueBytes, type NewRead } from '../../../engine/src/task';
+import { RoutineLoadJob } from '../../../engine/src/job';
 import type { StreamLoadRequest, StreamLoadResponse } from '../../../engine/src/ports';
 import { FakeKafka, FakeStarRocks, until, waitForJob } from './fakes';
 
@@ -139,4 +140,40 @@ test('ReadAhead: adopted only at the offsets it started from; otherwise discarde
   assert.equal(await ahead.take(new Map([[0, 20n]])), undefined, 'a read-ahead that found nothing leaves the read to the task');
   ahead.begin(new Map([[0, 20n]]), async () => { throw new Error('broker gone'); });
   assert.equal(await ahead.take(new Map([[0, 20n]])), undefined, 'a failed read-ahead leaves the read (and its error) to the task');
+});
+
+test('the JSON byte scan accepts exactly what JSON.parse accepts (after trimming JSON whitespace), in valid UTF-8', () => {
+  const samples = [
+    '{"a":1}', ' {"a": [1, 2.5e-3, -0, true, false, null, "x\\"y\\\\z\\u00e9"]}\n', '[]', '{}', '123', '-0.5E+7', '"s"', 'true',
+    '{"a":1,}', '{"a":1', '{a:1}', '[1,]', '01', '1.', '-', '1e', '"\\x"', '"\\u12"', '"a\tb"', '{"a":1}}', '{"a":1} x', '', '   ',
+    'nul', 'truex', '\u00a0{"a":1}', '\ufeff{"a":1}', '{"é":"ü€😀"}', '{"a":"\\ud800"}', '[[[[1]]]]', '{"k":{"k":{"k":[{}]}}}',
+    '{"a" : 1 , "b" :[ ] }', '\u000b{}', '{"a":1}\u000c',
+  ];
+  for (const text of samples) {
+    let parsed = true;
+    try { JSON.parse(text.trim()); } catch { parsed = false; }
+    const scanned = jsonValueBytes(Buffer.from(text, 'utf8'));
+    if (scanned) {
+      assert.ok(parsed, `scan accepted what JSON.parse refuses: ${JSON.stringify(text)}`);
+      assert.equal(scanned.toString('utf8'), text.trim(), `the scanned bytes are the trimmed message: ${JSON.stringify(text)}`);
+    } else if (parsed) {
+      // Allowed only for what the scan leaves to JSON.parse on purpose: whitespace beyond JSON's.
+      const c = text.charCodeAt(0) === 0x0b ? 0x0b : text.charCodeAt(text.length - 1) === 0x0c ? 0x0c : text.charCodeAt(0);
+      assert.ok([0xa0, 0xfeff, 0x0b, 0x0c].includes(c), `scan refused a valid message: ${JSON.stringify(text)}`);
+    }
+  }
+  assert.equal(jsonValueBytes(Buffer.from([0x22, 0xff, 0x22])), undefined, 'invalid UTF-8 goes the general way');
+  assert.equal(jsonValueBytes(Buffer.from('['.repeat(600) + ']'.repeat(600))), undefined, 'very deep nesting goes the general way');
+});
+
+test('JSON bodies: valid messages forwarded byte for byte, invalid ones counted as error rows', () => {
+  const engineJob = new RoutineLoadJob(1, 'u', {
+    dbName: 'db', name: 'j', tableName: 't', loadDesc: {}, jobProperties: { format: 'json' }, kafka: { brokerList: 'k:9092', topic: 't' }, customProperties: {},
+  }, 0);
+  const values = ['{"id": 1, "big": 12345678901234567890}', 'not json', ' {"id":2}\n', '\ufeff{"id":3}', '{"id":4,}'].map((v) => Buffer.from(v));
+  const body = buildBody(engineJob, [{ partition: 0, from: 0n, lastOffset: 4n, values }]);
+  assert.equal(body.body.toString(), '[{"id": 1, "big": 12345678901234567890},{"id":2},{"id":3}]');
+  assert.equal(body.rows, 3);
+  assert.equal(body.localErrorRows, 2);
+  assert.match(body.parseError ?? '', /partition 0 is not valid JSON/);
 });
