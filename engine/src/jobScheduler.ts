@@ -60,10 +60,8 @@ export class JobScheduler {
   private readonly preparing = new Set<number>();
   /** schedule() and partition checks under way; close() waits for them (bounded) so none acts after it. */
   private readonly pending = new Set<Promise<void>>();
-  /** close() has begun: nothing new is scheduled. */
+  /** close() has begun: nothing new is scheduled and no job changes state any more. */
   private closed = false;
-  /** close() has returned: no job changes state any more. */
-  private finished = false;
 
   constructor(private readonly ctx: EngineContext, private readonly jobs: () => RoutineLoadJob[]) {
     this.taskScheduler = new TaskScheduler(ctx, {
@@ -252,9 +250,11 @@ export class JobScheduler {
 
   pauseByEngine(job: RoutineLoadJob, reason: ErrorReason): void {
     if (job.state === 'PAUSED' || job.state === 'STOPPED' || job.state === 'CANCELLED') return;
-    if (this.finished) {
-      // After close() returned nothing changes: the job stays as stored, the next engine schedules it afresh.
-      this.ctx.log('debug', `not pausing, the engine is closed: ${reason.msg}`, job.name);
+    if (this.closed) {
+      // Once closing has begun nothing changes: closing the sources makes calls under way fail ("source is
+      // closed"), which is no reason to pause. The job stays as stored; the next engine schedules it afresh
+      // and meets any real problem itself.
+      this.ctx.log('debug', `not pausing, the engine is closing: ${reason.msg}`, job.name);
       return;
     }
     job.transform('PAUSED', this.ctx.now(), reason, true);
@@ -303,7 +303,6 @@ export class JobScheduler {
     let timer: NodeJS.Timeout | undefined;
     await Promise.race([Promise.allSettled([...this.pending]), new Promise((r) => { timer = setTimeout(r, left); })]);
     clearTimeout(timer);
-    this.finished = true;
     this.runtimes.clear();
   }
 }
