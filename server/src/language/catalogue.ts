@@ -76,7 +76,8 @@ export const JOB_PROPERTIES: readonly PropertySpec[] = [
   },
   {
     name: 'max_batch_rows', section: 'job', type: 'integer', default: '200000', min: 200000, unit: 'rows', alterable: true,
-    docs: 'Size of the error-detection window: error rows are counted over 10 × max_batch_rows loaded rows.',
+    docs: 'Maximum number of rows each task reads, and the size of the error-detection window: error rows are counted over 10 × max_batch_rows loaded rows.',
+    note: 'StarRocks 1.15+ uses it only for the error window; the embedded engine also caps each task\'s read with it, as the seed document describes, so a backlog loads as several pipelined batches.',
   },
   {
     name: 'max_batch_size', section: 'job', type: 'bytes', default: String(100 * MB), softMin: 100 * MB, softMax: 1024 * MB, unit: 'bytes', alterable: true,
