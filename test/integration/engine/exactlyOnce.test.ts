@@ -14,6 +14,7 @@ before(async () => {
 });
 
 after(async () => {
+  for (const c of spawned) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
   await world?.close();
 });
 
@@ -23,11 +24,15 @@ interface Child {
   waitFor(check: (line: Record<string, unknown>) => boolean, ms?: number): Promise<void>;
 }
 
+/** Every engine child, killed after the tests even when one failed before stopping its child. */
+const spawned: ChildProcess[] = [];
+
 function startChild(stateDir: string, sql?: string): Child {
   const child = spawn(process.execPath, ['--import', 'tsx', join(__dirname, '../../helpers/engine-child.ts'), stateDir, world.sandbox.feUrl, ...(sql ? [sql] : [])], {
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, ROUTINE_LOAD_TEST_BE_URL: world.sandbox.beUrl },
   });
+  spawned.push(child);
   const lines: string[] = [];
   const waiters: { check: (l: Record<string, unknown>) => boolean; resolve: () => void }[] = [];
   createInterface({ input: child.stdout! }).on('line', (line) => {
@@ -81,6 +86,8 @@ FROM KAFKA ("kafka_broker_list" = "${world.kafka.bootstrap}", "kafka_topic" = "$
   };
   let child = spawnChild(sql);
   for (let k = 0; k < kills; k++) {
+    // Something new for this child to record (a fast engine may have loaded everything produced so far).
+    if (k > 0) await produceSome(1000);
     // Kill at a random moment after a batch was recorded: mostly while it is being sent or committed.
     await child.waitFor((l) => l.event === 'log' && /recorded batch/.test(String(l.message)));
     await new Promise((r) => setTimeout(r, Math.floor(Math.random() * (k % 2 === 0 ? 50 : 400))));
