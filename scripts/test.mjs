@@ -31,7 +31,9 @@ const extra = process.argv.slice(3);
 // (started here unless ROUTINE_LOAD_KAFKA already points at one), instead of a broker per file.
 const needsKafka = which !== 'unit';
 const concurrency = needsKafka ? ['--test-concurrency=1'] : [];
-const testCommand = [process.execPath, '--import', 'tsx', '--test', ...concurrency, ...extra, ...files];
+// A test that hangs fails after 10 minutes instead of holding the run (and CI) for ever.
+const timeout = ['--test-timeout=600000'];
+const testCommand = [process.execPath, '--import', 'tsx', '--test', ...concurrency, ...timeout, ...extra, ...files];
 const command = needsKafka && !process.env.ROUTINE_LOAD_KAFKA
   ? [process.execPath, 'scripts/kafka.mjs', 'with', '--', ...testCommand]
   : testCommand;
