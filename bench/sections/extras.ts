@@ -1,4 +1,4 @@
-// Sections that call the colleagues' benchmark modules as they are: the language core (bench/language.ts),
+// Sections that call the component benchmark modules as they are: the language core (bench/language.ts),
 // the language server (bench/lsp.ts), the sandbox's own ingest rate (bench/sandbox.ts) and the I/O adapters
 // (bench/io.ts). Loaded lazily, so a missing or broken module makes only its own section unavailable.
 import type { LanguageBenchResult } from '../language';
