@@ -464,7 +464,7 @@ export async function start({
   writeFileSync(log4jFile, LOG4J);
   writeFileSync(log4jQuiet, LOG4J_QUIET);
 
-  // A port taken between probing and binding (another engineer's process) only costs a retry.
+  // A port taken between probing and binding (another process on the machine) only costs a retry.
   for (let attempt = 1; ; attempt++) {
     const ports = await freePorts(4);
     const propsFile = join(dir, 'server.properties');
