@@ -6,19 +6,11 @@ import { Kafka, logLevel, type Producer } from 'kafkajs';
 import { startKafka, createTopic, uniqueTopic, type KafkaBroker } from '../../helpers/kafka';
 import { startSandbox, type Sandbox } from '../../../sandbox/src/server';
 import { Engine, type EngineOptions, type LogEntry } from '../../../engine/src/engine';
-import type { JobSnapshot } from '../../../engine/src/protocol';
+import { SEED_DDL as SEED_TABLES_DDL } from '../../../cli/src/seed';
 
-export const SEED_DDL = `CREATE DATABASE IF NOT EXISTS load_test;
-CREATE TABLE load_test.routine_load_tbl_csv (
-\`order_id\` bigint NOT NULL COMMENT "Order ID",
-\`pay_dt\` date NOT NULL COMMENT "Purchase date",
-\`customer_name\` varchar(26) NULL COMMENT "Customer name",
-\`nationality\` varchar(26) NULL COMMENT "Country",
-\`price\` double NULL COMMENT "Payment amount"
-)
-ENGINE = OLAP
-PRIMARY KEY (order_id, pay_dt)
-DISTRIBUTED BY HASH(\`order_id\`) BUCKETS 5;
+/** The seed's tables (cli/src/seed.ts), a DUPLICATE KEY copy of the Step 2 table (the seed's expected table
+ * keeps both rows its PRIMARY KEY merges) and a plain events table. */
+export const SEED_DDL = `${SEED_TABLES_DDL}
 CREATE TABLE load_test.routine_load_tbl_csv_dup (
 \`order_id\` bigint NOT NULL,
 \`pay_dt\` date NOT NULL,
@@ -29,17 +21,6 @@ CREATE TABLE load_test.routine_load_tbl_csv_dup (
 ENGINE = OLAP
 DUPLICATE KEY (order_id, pay_dt)
 DISTRIBUTED BY HASH(\`order_id\`) BUCKETS 5;
-CREATE TABLE load_test.example_tbl (
-\`commodity_id\` varchar(26) NULL,
-\`customer_name\` varchar(26) NULL,
-\`country\` varchar(26) NULL,
-\`pay_time\` bigint NULL,
-\`price\` double NULL,
-\`pay_dt\` date NULL
-)
-ENGINE = OLAP
-DUPLICATE KEY (commodity_id)
-DISTRIBUTED BY HASH(\`commodity_id\`) BUCKETS 5;
 CREATE TABLE load_test.events (
 \`k\` bigint NOT NULL,
 \`v\` varchar(64) NULL
@@ -152,22 +133,4 @@ export async function startWorld(): Promise<World> {
   return world;
 }
 
-/** Resolve with the first snapshot (current or from a jobChanged event) that satisfies `check`. */
-export function waitForJob(engine: Engine, check: (job: JobSnapshot) => boolean, ms = 60_000, what = 'job state'): Promise<JobSnapshot> {
-  return new Promise((resolve, reject) => {
-    const now = engine.jobs().find(check);
-    if (now) return resolve(now);
-    const timer = setTimeout(() => {
-      engine.off('jobChanged', listener);
-      reject(new Error(`timed out waiting for ${what}; jobs: ${JSON.stringify(engine.jobs().map((j) => ({ name: j.name, state: j.state, stat: j.statistic, reason: j.reasonOfStateChanged, other: j.otherMsg })))}`));
-    }, ms);
-    const listener = (job: JobSnapshot) => {
-      if (check(job)) {
-        clearTimeout(timer);
-        engine.off('jobChanged', listener);
-        resolve(job);
-      }
-    };
-    engine.on('jobChanged', listener);
-  });
-}
+export { waitForJob } from '../../helpers/jobs';

@@ -170,25 +170,4 @@ export async function until(check: () => boolean, ms = 10_000, what = 'condition
   }
 }
 
-import type { Engine } from '../../../engine/src/engine';
-import type { JobSnapshot } from '../../../engine/src/protocol';
-
-/** Resolve with the first job snapshot (current or from a jobChanged event) that satisfies `check`. */
-export function waitForJob(engine: Engine, check: (job: JobSnapshot) => boolean, ms = 15_000, what = 'job state'): Promise<JobSnapshot> {
-  return new Promise((resolve, reject) => {
-    const now = engine.jobs().find(check);
-    if (now) return resolve(now);
-    const timer = setTimeout(() => {
-      engine.off('jobChanged', listener);
-      reject(new Error(`timed out waiting for ${what}; jobs: ${JSON.stringify(engine.jobs().map((j) => ({ name: j.name, state: j.state, stat: j.statistic, reason: j.reasonOfStateChanged, other: j.otherMsg })))}`));
-    }, ms);
-    const listener = (job: JobSnapshot) => {
-      if (check(job)) {
-        clearTimeout(timer);
-        engine.off('jobChanged', listener);
-        resolve(job);
-      }
-    };
-    engine.on('jobChanged', listener);
-  });
-}
+export { waitForJob } from '../../helpers/jobs';
