@@ -21,7 +21,7 @@ import {
   type KafkaSource, type Offset, type PartitionBatch, type StreamLoadClient, type StreamLoadResponse,
 } from './ports.js';
 import {
-  decodeDelimiter, streamLoadHeaders, type PartitionRange, type PendingTask, type RoutineLoadJob, type SentCounts,
+  decodeDelimiter, streamLoadHeaders, type CommittedBatch, type PartitionRange, type PendingTask, type RoutineLoadJob, type SentCounts,
 } from './job.js';
 import { classifyResponse, deriveLabel } from './exactlyOnce.js';
 import { reasons, type ErrorReason } from './reasons.js';
@@ -108,20 +108,13 @@ export type TaskResult =
   /** Nothing new in Kafka: the partitions are caught up. */
   | { kind: 'noData' }
   /** StarRocks committed the range (or skipped it by its own rule): progress may move. */
-  | {
+  | ({
       kind: 'committed';
       pending: PendingTask;
       caughtUp: boolean;
-      totalRows: number;
-      loadedRows: number;
-      errorRows: number;
-      unselectedRows: number;
-      receivedBytes: number;
-      executeTimeMs: number;
-      errorUrl?: string;
       txnId?: number;
       message: string;
-    }
+    } & Omit<CommittedBatch, 'ranges'>)
   /** StarRocks aborted the transaction: the range is not loaded; try again after max_batch_interval. */
   | { kind: 'aborted'; pending?: PendingTask; message: string; errorUrl?: string }
   /** The outcome is unknown (network, timeout, label still running): send the same range again later. */
