@@ -7,6 +7,7 @@ import { startKafka, createTopic, uniqueTopic, type KafkaBroker } from '../../he
 import { startSandbox, type Sandbox } from '../../../sandbox/src/server';
 import { Engine, type EngineOptions, type LogEntry } from '../../../engine/src/engine';
 import { SEED_DDL as SEED_TABLES_DDL } from '../../../cli/src/seed';
+export { SEED_ROWS } from '../../../cli/src/seed';
 
 /** The seed's tables (cli/src/seed.ts), a DUPLICATE KEY copy of the Step 2 table (the seed's expected table
  * keeps both rows its PRIMARY KEY merges) and a plain events table. */
@@ -30,13 +31,6 @@ DUPLICATE KEY (k)
 DISTRIBUTED BY HASH(\`k\`) BUCKETS 3;
 `;
 
-export const SEED_ROWS = [
-  '2020050802,2020-05-08,Johann Georg Faust,Deutschland,male,895',
-  '2020050802,2020-05-08,Julien Sorel,France,male,893',
-  '2020050803,2020-05-08,Dorian Grey,UK,male,1262',
-  '2020051001,2020-05-10,Tess Durbeyfield,US,female,986',
-  '2020051101,2020-05-11,Edogawa Conan,japan,male,8924',
-];
 
 /** A message to produce; `timestamp` (ms since epoch, as a string) sets the record's CreateTime. */
 export interface TestMessage {

@@ -2,12 +2,10 @@
 // and undici for the BE, the way a real Stream Load client has to talk to StarRocks.
 
 import { request as httpRequest, IncomingHttpHeaders } from 'node:http';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { request } from 'undici';
 
-export const SEED_DDL = readFileSync(join(__dirname, '../../fixtures/sandbox/seed.sql'), 'utf8');
+export { SEED_DDL, SEED_ROWS } from '../../../cli/src/seed';
 
 export function basic(user = 'root', password = ''): string {
   return `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
@@ -101,10 +99,3 @@ export async function txnCall(feUrl: string, op: string, headers: Record<string,
   return (await res.body.json()) as Record<string, unknown>;
 }
 
-export const SEED_ROWS = [
-  '2020050802,2020-05-08,Johann Georg Faust,Deutschland,male,895',
-  '2020050802,2020-05-08,Julien Sorel,France,male,893',
-  '2020050803,2020-05-08,Dorian Grey,UK,male,1262',
-  '2020051001,2020-05-10,Tess Durbeyfield,US,female,986',
-  '2020051101,2020-05-11,Edogawa Conan,japan,male,8924',
-];
