@@ -18,6 +18,23 @@ function fresh(): string {
   return mkdtempSync(join(tmpdir(), 'rl-store-'));
 }
 
+/** Runs `body` in a fresh state directory, removed afterwards whatever happens. */
+function inStateDir(body: (dir: string) => void): void {
+  const dir = fresh();
+  try {
+    body(dir);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** A state directory holding one saved job, as an engine leaves it. */
+function saveSampleJob(dir: string): void {
+  const store = new StateStore(dir);
+  store.save({ ...store.open(), jobs: [sampleJob()] });
+  store.close();
+}
+
 function sampleJob(): RoutineLoadJob {
   const job = new RoutineLoadJob(10001, 'uuid-1', definition(), 1000);
   job.progress.set(0, 42n);
@@ -28,8 +45,7 @@ function sampleJob(): RoutineLoadJob {
 }
 
 test('state round-trips: offsets as 64-bit, pending ranges, statistics', () => {
-  const dir = fresh();
-  try {
+  inStateDir((dir) => {
     const store = new StateStore(dir);
     const empty = store.open();
     assert.equal(empty.jobs.length, 0);
@@ -43,14 +59,11 @@ test('state round-trips: offsets as 64-bit, pending ranges, statistics', () => {
     assert.equal(job.statistic.loadedRows, 7);
     assert.deepEqual(job.pendingTasks[0].ranges[0], { partition: 0, from: 42n, to: 50n, lastTimestampMs: undefined });
     assert.deepEqual(job.definition.loadDesc.columns, ['a', 'b=a+1']);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  });
 });
 
 test('secrets never reach the disk: a marker stands in; env references are kept', () => {
-  const dir = fresh();
-  try {
+  inStateDir((dir) => {
     const store = new StateStore(dir);
     const s = store.open();
     const job = sampleJob();
@@ -70,9 +83,7 @@ test('secrets never reach the disk: a marker stands in; env references are kept'
     // In memory the job keeps its real value (the statement just executed).
     assert.equal(job.definition.customProperties['sasl.password'], 'hunter2');
     loaded.close();
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  });
 });
 
 test('the state directory is 0700 and its files 0600', { skip: process.platform === 'win32' }, () => {
@@ -93,8 +104,7 @@ test('the state directory is 0700 and its files 0600', { skip: process.platform 
 });
 
 test('a corrupted or truncated state file is an error naming the file and the backup, never a fresh start', () => {
-  const dir = fresh();
-  try {
+  inStateDir((dir) => {
     const store = new StateStore(dir);
     const s = store.open();
     store.save({ ...s, jobs: [sampleJob()] });
@@ -116,18 +126,12 @@ test('a corrupted or truncated state file is an error naming the file and the ba
     assert.throws(() => new StateStore(dir).open(), /does not hold a routine load state/);
     rmSync(join(dir, 'state.json'));
     assert.throws(() => new StateStore(dir).open(), /is missing but its backup/);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  });
 });
 
 test('a newer version\'s file is read and its unknown fields are written back', () => {
-  const dir = fresh();
-  try {
-    const store = new StateStore(dir);
-    const s = store.open();
-    store.save({ ...s, jobs: [sampleJob()] });
-    store.close();
+  inStateDir((dir) => {
+    saveSampleJob(dir);
     const file = JSON.parse(readFileSync(join(dir, 'state.json'), 'utf8'));
     file.version = 7;
     file.futureTop = { a: 1 };
@@ -143,46 +147,34 @@ test('a newer version\'s file is read and its unknown fields are written back', 
     assert.deepEqual(written.futureTop, { a: 1 });
     assert.equal(written.jobs[0].futureField, 'kept');
     assert.equal(written.jobs[0].statistic.loadedRows, 99);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  });
 });
 
 test('a crash between writing the temporary file and renaming it leaves the previous state', () => {
-  const dir = fresh();
-  try {
-    const store = new StateStore(dir);
-    const s = store.open();
-    store.save({ ...s, jobs: [sampleJob()] });
-    store.close();
+  inStateDir((dir) => {
+    saveSampleJob(dir);
     // What a crash mid-save leaves behind: a partial temporary file.
     writeFileSync(join(dir, 'state.json.999.1.tmp'), '{"version":1,"jobs":[');
     const again = new StateStore(dir);
     assert.equal(again.open().jobs.length, 1);
     assert.ok(!existsSync(join(dir, 'state.json.999.1.tmp')));
     again.close();
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  });
 });
 
 test('one engine per state directory: a live owner\'s lock refuses, a dead one\'s is taken over', () => {
-  const dir = fresh();
-  try {
+  inStateDir((dir) => {
     writeFileSync(join(dir, 'state.lock'), '1'); // pid 1 is alive (init)
     assert.throws(() => new StateStore(dir).open(), /Another engine \(pid 1\)/);
     writeFileSync(join(dir, 'state.lock'), '999999999');
     const store = new StateStore(dir);
     store.open();
     store.close();
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  });
 });
 
 test('a closed store refuses to write: a late save cannot overwrite the state of the engine that took the directory over', () => {
-  const dir = fresh();
-  try {
+  inStateDir((dir) => {
     const first = new StateStore(dir);
     const state = first.open();
     first.save({ instanceId: state.instanceId, nextJobId: 10002, jobs: [sampleJob()] });
@@ -195,7 +187,5 @@ test('a closed store refuses to write: a late save cannot overwrite the state of
     assert.throws(() => first.save({ instanceId: state.instanceId, nextJobId: 10002, jobs: [sampleJob()] }), StoreError);
     assert.equal(readFileSync(join(dir, 'state.json'), 'utf8'), before, 'the newer state is untouched');
     second.close();
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  });
 });
