@@ -15,40 +15,18 @@ declare module 'kafkajs/src/cluster' {
     setLogLevel(level: number): void;
   }
 
-  export interface RawRecord {
-    offset: string;
-    timestamp: string;
-    key: Buffer | null;
-    value: Buffer | null;
-    isControlRecord: boolean;
-    batchContext: {
-      firstOffset: string;
-      lastOffsetDelta: number;
-      producerId: string;
-      inTransaction: boolean;
-      isControlBatch: boolean;
-    };
-  }
-
-  export interface FetchPartitionResponse {
-    partition: number;
-    errorCode: number;
-    highWatermark: string;
-    /** v4+; -1 when unknown. */
-    lastStableOffset?: string;
-    abortedTransactions?: Array<{ producerId: string; firstOffset: string }>;
-    messages: RawRecord[];
+  /** What kafkajs' request builders return: the request, its response decoder and its timeout. */
+  export interface ProtocolRequest<T = unknown> {
+    request: { apiKey: number; apiVersion: number; apiName: string };
+    response: { decode(raw: Buffer): Promise<T>; parse(decoded: T): Promise<T> };
+    requestTimeout?: number;
   }
 
   export interface InternalBroker {
-    fetch(request: {
-      replicaId?: number;
-      isolationLevel: number;
-      maxWaitTime: number;
-      minBytes: number;
-      maxBytes: number;
-      topics: Array<{ topic: string; partitions: Array<{ partition: number; fetchOffset: string; maxBytes: number }> }>;
-    }): Promise<{ responses: Array<{ topicName: string; partitions: FetchPartitionResponse[] }> }>;
+    /** The request builder for the API version this broker and kafkajs agree on. */
+    lookupRequest(apiKey: number, definitions: unknown): (args: object) => ProtocolRequest;
+    connectionPool: { send<T>(request: ProtocolRequest<T>): Promise<T> };
+    disconnect(): Promise<void>;
     listOffsets(request: {
       replicaId?: number;
       isolationLevel: number;
@@ -115,11 +93,44 @@ declare module 'kafkajs/src/network/socketFactory' {
   export = defaultSocketFactory;
 }
 
-declare module 'kafkajs/src/consumer/filterAbortedMessages' {
-  import type { RawRecord } from 'kafkajs/src/cluster';
-  function filterAbortedMessages(input: {
-    messages: RawRecord[];
-    abortedTransactions?: Array<{ producerId: string; firstOffset: string }>;
-  }): RawRecord[];
-  export = filterAbortedMessages;
+declare module 'kafkajs/src/protocol/decoder' {
+  class Decoder {
+    constructor(buffer: Buffer);
+    offset: number;
+    readInt16(): number;
+    readInt32(): number;
+    readString(): string;
+    forward(bytes: number): void;
+  }
+  export = Decoder;
+}
+
+declare module 'kafkajs/src/protocol/messageSet/decoder' {
+  import type Decoder from 'kafkajs/src/protocol/decoder';
+  /** A legacy (magic 0/1) message set, compressed wrappers expanded. */
+  function MessageSetDecoder(
+    decoder: Decoder,
+    size: number,
+  ): Promise<Array<{ offset: string; timestamp?: string; key: Buffer | null; value: Buffer | null }>>;
+  export = MessageSetDecoder;
+}
+
+declare module 'kafkajs/src/protocol/message/compression' {
+  /** The codec for a batch's attributes; throws KafkaJSNotImplemented for a compression nobody registered. */
+  export function lookupCodecByAttributes(attributes: number): { decompress(buffer: Buffer): Promise<Buffer> };
+}
+
+declare module 'kafkajs/src/protocol/requests' {
+  /** Each API's request definitions (its versions), for Broker.lookupRequest. */
+  export const requests: { Fetch: unknown };
+}
+
+declare module 'kafkajs/src/protocol/requests/apiKeys' {
+  const apiKeys: { Fetch: number };
+  export = apiKeys;
+}
+
+declare module 'kafkajs/src/protocol/requests/fetch/v0/response' {
+  /** Throws the kafkajs error of the first partition with an error code (KafkaJSOffsetOutOfRange with its partition). */
+  export function parse<T>(decoded: T): Promise<T>;
 }

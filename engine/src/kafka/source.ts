@@ -6,10 +6,12 @@
 // exactly the requested offsets. One long-lived Cluster per source keeps the broker connections and metadata
 // across tasks, so a read costs one round trip per fetch and nothing else. Kafka group commits are cosmetic.
 import Cluster from 'kafkajs/src/cluster';
-import type { FetchPartitionResponse, InternalBroker, InternalLogger } from 'kafkajs/src/cluster';
+import type { InternalBroker, InternalLogger, ProtocolRequest } from 'kafkajs/src/cluster';
 import { createLogger } from 'kafkajs/src/loggers';
 import defaultSocketFactory from 'kafkajs/src/network/socketFactory';
-import filterAbortedMessages from 'kafkajs/src/consumer/filterAbortedMessages';
+import { requests } from 'kafkajs/src/protocol/requests';
+import apiKeys from 'kafkajs/src/protocol/requests/apiKeys';
+import { parse as parseFetch } from 'kafkajs/src/protocol/requests/fetch/v0/response';
 import { logLevel, type ISocketFactory, type logCreator } from 'kafkajs';
 import type { Socket } from 'node:net';
 import {
@@ -24,6 +26,7 @@ import {
 } from '../ports';
 import { kafkaClientOptions, type KafkaClientOptions } from './options';
 import { toSourceError } from './errors';
+import { batchEnd, committedBatches, decodeFetchResponse, type FetchedBatch, type FetchedPartition, type FetchResponse } from './fetchResponse';
 
 const EARLIEST = '-2';
 const LATEST = '-1';
@@ -58,7 +61,7 @@ interface Planned {
   offset: Offset;
 }
 
-type Round = Array<PromiseSettledResult<{ offsets: Map<number, Offset>; single: boolean; parts: FetchPartitionResponse[] }>>;
+type Round = Array<PromiseSettledResult<{ offsets: Map<number, Offset>; single: boolean; parts: FetchedPartition[] }>>;
 
 /** How long close() waits for operations under way before it disconnects anyway. */
 const CLOSE_WAIT_MS = 5000;
@@ -250,15 +253,17 @@ export function createKafkaSource(config: KafkaSourceConfig, log: PortLog = () =
   // what the range needs (decoding a full 1 MB per partition to keep 100 records costs more than the round trip).
   let bytesPerRecord = 0;
   let recordsPerBatch = 0;
-  const learn = (records: FetchPartitionResponse['messages']) => {
-    if (records.length === 0) return;
+  const learn = (batches: FetchedBatch[]) => {
+    let records = 0;
     let size = 0;
     let largest = 0;
-    for (const m of records) {
-      size += (m.value?.length ?? 0) + (m.key?.length ?? 0) + 16;
-      if (m.batchContext.lastOffsetDelta + 1 > largest) largest = m.batchContext.lastOffsetDelta + 1;
+    for (const b of batches) {
+      records += b.values.length;
+      size += b.recordBytes + 16 * b.values.length;
+      if (b.lastOffsetDelta + 1 > largest) largest = b.lastOffsetDelta + 1;
     }
-    const avg = size / records.length;
+    if (records === 0) return;
+    const avg = size / records;
     bytesPerRecord = bytesPerRecord === 0 ? avg : bytesPerRecord * 0.8 + avg * 0.2;
     recordsPerBatch = Math.max(largest, recordsPerBatch * 0.9);
   };
@@ -277,14 +282,17 @@ export function createKafkaSource(config: KafkaSourceConfig, log: PortLog = () =
     maxWaitMs: number,
     single: boolean,
     bytesLeft: number,
-  ): Promise<FetchPartitionResponse[]> {
+  ): Promise<FetchedPartition[]> {
     const o = options as KafkaClientOptions;
-    const { responses } = await broker.fetch({
+    // kafkajs' own Fetch request for the version it agreed with the broker, decoded by the engine's decoder
+    // (fetchResponse.ts) instead of into one object per record.
+    const protocolRequest = broker.lookupRequest(apiKeys.Fetch, requests.Fetch)({
       replicaId: -1,
       isolationLevel,
       maxWaitTime: maxWaitMs,
       minBytes: 1,
       maxBytes: single ? Math.max(o.fetch.maxBytes, ESCALATED_BYTES) : o.fetch.maxBytes,
+      rackId: '',
       topics: [
         {
           topic,
@@ -296,7 +304,20 @@ export function createKafkaSource(config: KafkaSourceConfig, log: PortLog = () =
         },
       ],
     });
-    return responses.filter((r) => r.topicName === topic).flatMap((r) => r.partitions);
+    const version = protocolRequest.request.apiVersion;
+    const request: ProtocolRequest<FetchResponse> = {
+      ...protocolRequest,
+      response: { decode: (raw) => decodeFetchResponse(raw, version), parse: parseFetch },
+    };
+    let response: FetchResponse;
+    try {
+      response = await broker.connectionPool.send(request);
+    } catch (e) {
+      // As kafkajs' Broker does for its own requests: a closed connection is reopened on the next request.
+      if ((e as { name?: string }).name === 'KafkaJSConnectionClosedError') await broker.disconnect().catch(() => undefined);
+      throw e;
+    }
+    return response.responses.filter((r) => r.topicName === topic).flatMap((r) => r.partitions);
   }
 
   async function read(start: Map<number, Offset>, limits: ReadLimits): Promise<PartitionBatch[]> {
@@ -316,60 +337,64 @@ export function createKafkaSource(config: KafkaSourceConfig, log: PortLog = () =
     let full = false;
     let failures = 0;
 
-    const consume = (s: PartitionState, r: FetchPartitionResponse, single: boolean) => {
+    const consume = (s: PartitionState, r: FetchedPartition, single: boolean) => {
       const before = s.next;
-      const hw = BigInt(r.highWatermark);
-      const lso = r.lastStableOffset !== undefined ? BigInt(r.lastStableOffset) : -1n;
-      const bound = isolationLevel === 1 && lso >= 0n ? lso : hw; // the end this isolation level can see
-      const records = r.messages;
-      learn(records);
-      const kept = isolationLevel === 1 && r.abortedTransactions?.length ? new Set(filterAbortedMessages({ messages: records, abortedTransactions: r.abortedTransactions })) : undefined;
+      const bound = isolationLevel === 1 && r.lastStableOffset >= 0n ? r.lastStableOffset : r.highWatermark; // the end this isolation level can see
+      if (r.highWatermark >= MAX_EXACT) {
+        throw new SourceError('configuration', `Partition ${s.partition} of topic "${topic}" has offsets beyond 2^53, which the engine cannot read.`, s.partition);
+      }
+      const batches = r.batches;
+      learn(batches);
+      const kept = isolationLevel === 1 && r.abortedTransactions.length > 0 ? committedBatches(batches, r.abortedTransactions) : undefined;
       let stopped = false;
-      // Offsets are compared as numbers while they are exact (below 2^53, i.e. always in practice): one parse per
-      // record instead of a BigInt per record; `next` becomes a BigInt once, at the end of the response.
-      const exact = hw < MAX_EXACT;
-      const nextN = exact ? Number(s.next) : 0;
-      const untilN = s.until !== undefined && exact ? Number(s.until < MAX_EXACT ? s.until : MAX_EXACT) : Infinity;
-      let nextOut: bigint | number = s.next;
+      // Offsets are numbers here (exact below 2^53, checked above): one BigInt per response, none per record.
+      const nextN = Number(s.next);
+      const untilN = s.until !== undefined ? Number(s.until) : Infinity;
+      let nextOut = nextN;
       const maxRows = limits.maxRows ?? Infinity;
-      let lastTs: string | undefined;
-      for (let i = 0; i < records.length; i++) {
-        const m = records[i];
-        const offset: bigint | number = exact ? Number(m.offset) : BigInt(m.offset);
-        if (exact ? (offset as number) < nextN : (offset as bigint) < s.next) continue; // the head of a compressed batch that starts before the fetch offset
-        if (s.until !== undefined && (exact ? (offset as number) >= untilN : (offset as bigint) >= s.until)) {
-          stopped = true; // fetches return whole batches: trim what lies past the range
-          break;
-        }
-        if (m.isControlRecord || (kept && !kept.has(m))) {
-          nextOut = exact ? (offset as number) + 1 : (offset as bigint) + 1n; // transaction markers and aborted records take offsets but carry no data
-          continue;
-        }
-        const value = m.value;
-        if (value) {
-          if ((bytes > 0 && bytes + value.length > limits.maxBytes) || rows >= maxRows) {
-            full = true;
-            stopped = true;
-            break;
+      let lastBatch: FetchedBatch | undefined;
+      let lastIndex = 0;
+      scan: for (const b of batches) {
+        const base = Number(b.baseOffset);
+        if (base + b.lastOffsetDelta < nextN) continue; // a whole batch before the fetch offset
+        // Transaction markers and aborted records take offsets but carry no data.
+        const skip = b.control || (kept !== undefined && !kept.has(b));
+        const { offsetDeltas, values } = b;
+        for (let i = 0; i < values.length; i++) {
+          const offset = base + offsetDeltas[i]!;
+          if (offset < nextN) continue; // the head of a batch that starts before the fetch offset
+          if (offset >= untilN) {
+            stopped = true; // fetches return whole batches: trim what lies past the range
+            break scan;
           }
-          s.values.push(value);
-          bytes += value.length;
-          rows += 1;
+          if (!skip) {
+            const value = values[i];
+            if (value) {
+              if ((bytes > 0 && bytes + value.length > limits.maxBytes) || rows >= maxRows) {
+                full = true;
+                stopped = true;
+                break scan;
+              }
+              s.values.push(value);
+              bytes += value.length;
+              rows += 1;
+            }
+            lastBatch = b;
+            lastIndex = i;
+          }
+          nextOut = offset + 1;
         }
-        nextOut = exact ? (offset as number) + 1 : (offset as bigint) + 1n;
-        lastTs = m.timestamp;
       }
-      s.next = typeof nextOut === 'number' ? BigInt(nextOut) : nextOut;
-      if (lastTs !== undefined) {
-        const ts = Number(lastTs);
-        if (Number.isFinite(ts)) s.lastTimestampMs = ts;
+      s.next = BigInt(nextOut);
+      if (lastBatch) {
+        const ts = lastBatch.logAppendTime ? lastBatch.maxTimestamp : lastBatch.firstTimestamp + lastBatch.timestampDeltas[lastIndex]!;
+        if (Number.isFinite(ts) && ts >= 0) s.lastTimestampMs = ts;
       }
-      // The response's records are no longer needed (only their values are kept): let them go early.
-      r.messages = [];
-      if (!stopped && records.length > 0) {
+      // The response's batches are no longer needed (only the kept values are): let them go early.
+      r.batches = [];
+      if (!stopped && batches.length > 0) {
         // Compaction can remove a batch's last records; its header still says where it ends.
-        const ctxb = records[records.length - 1].batchContext;
-        let end = BigInt(ctxb.firstOffset) + BigInt(ctxb.lastOffsetDelta) + 1n;
+        let end = batchEnd(batches[batches.length - 1]!);
         if (s.until !== undefined && end > s.until) end = s.until;
         if (end > s.next) s.next = end;
       }
@@ -437,11 +462,9 @@ export function createKafkaSource(config: KafkaSourceConfig, log: PortLog = () =
         if (r.status !== 'fulfilled') continue;
         for (const pr of r.value.parts) {
           const s = byPartition.get(pr.partition);
-          if (!s || r.value.offsets.get(pr.partition) !== s.next || pr.messages.length === 0) continue;
-          const last = pr.messages[pr.messages.length - 1].batchContext;
-          const guess = BigInt(last.firstOffset) + BigInt(last.lastOffsetDelta) + 1n;
-          const lso = pr.lastStableOffset !== undefined ? BigInt(pr.lastStableOffset) : -1n;
-          const bound = isolationLevel === 1 && lso >= 0n ? lso : BigInt(pr.highWatermark);
+          if (!s || r.value.offsets.get(pr.partition) !== s.next || pr.batches.length === 0) continue;
+          const guess = batchEnd(pr.batches[pr.batches.length - 1]!);
+          const bound = isolationLevel === 1 && pr.lastStableOffset >= 0n ? pr.lastStableOffset : pr.highWatermark;
           guesses.set(pr.partition, (s.until !== undefined ? guess >= s.until : guess >= bound) ? undefined : guess);
         }
       }
