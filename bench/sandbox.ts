@@ -3,14 +3,17 @@
 // - csv: ~100-byte rows into a DUPLICATE KEY table, columns by position;
 // - json: ~500-byte rows sent as the engine sends them (one JSON array per load, strip_outer_array),
 //   read through jsonpaths (one nested) with a `columns` header that derives a column
-//   (pay_dt=from_unixtime(pay_time, '%Y%m%d')).
-// Run: node --import tsx bench/sandbox.ts [csv|json|both] [rows] [rowsPerLoad] [--runs N]
-// (rows and rowsPerLoad default to 1,000,000 and 100,000 for CSV, 400,000 and 50,000 for JSON;
-// with --runs the median run is reported, and each run's numbers are printed.)
+//   (pay_dt=from_unixtime(pay_time, '%Y%m%d'));
+// - engine-json: the suite's ~488-byte JSON rows (bench/lib/data.ts) in the body the engine sends for a
+//   plain JSON job: `[` + messages joined by `,` + `]`, strip_outer_array, keys matched to columns by name.
+// Run: node --import tsx bench/sandbox.ts [csv|json|engine-json|both|all] [rows] [rowsPerLoad] [--runs N]
+// (both is csv and json, all adds engine-json; rows and rowsPerLoad default to 1,000,000 and 100,000 for
+// CSV, 400,000 and 50,000 for JSON; with --runs the median run is reported, and each run's numbers are printed.)
 import { request as httpRequest } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import { request } from 'undici';
 import { startSandbox } from '../sandbox/src/server';
+import { jsonRow, tableDdl } from './lib/data';
 
 const DDL = `
 CREATE DATABASE bench;
@@ -34,9 +37,11 @@ CREATE TABLE bench.orders (
   device varchar(64) NULL,
   note varchar(512) NULL
 ) DUPLICATE KEY(commodity_id) DISTRIBUTED BY HASH(commodity_id) BUCKETS 8;
+${tableDdl('json', 'engine_events')}
 `;
 
-export type BenchFormat = 'csv' | 'json';
+export type BenchFormat = 'csv' | 'json' | 'engine-json';
+const FORMATS: readonly BenchFormat[] = ['csv', 'json', 'engine-json'];
 
 const JSON_HEADERS = {
   format: 'json',
@@ -58,8 +63,22 @@ export interface SandboxBenchResult {
   megabytesPerSecond: number;
 }
 
+/** What the engine's Stream Load sends for a JSON job without jsonpaths, columns or json_root. */
+const ENGINE_JSON_HEADERS = { format: 'json', strip_outer_array: 'true' };
+
+const TABLES: Record<BenchFormat, string> = { csv: 'events', json: 'orders', 'engine-json': 'engine_events' };
+const HEADERS: Record<BenchFormat, Record<string, string>> = { csv: {}, json: JSON_HEADERS, 'engine-json': ENGINE_JSON_HEADERS };
+
 function makeBody(format: BenchFormat, first: number, count: number): Buffer {
-  return format === 'csv' ? makeCsvBody(first, count) : makeJsonBody(first, count);
+  if (format === 'csv') return makeCsvBody(first, count);
+  return format === 'json' ? makeJsonBody(first, count) : makeEngineJsonBody(first, count);
+}
+
+/** The engine's body for a batch of Kafka messages: the messages' bytes as they are, in one array. */
+function makeEngineJsonBody(first: number, count: number): Buffer {
+  const messages: string[] = [];
+  for (let i = first; i < first + count; i++) messages.push(jsonRow(i));
+  return Buffer.from(`[${messages.join(',')}]`);
 }
 
 function makeCsvBody(first: number, count: number): Buffer {
@@ -109,8 +128,8 @@ function redirect(feUrl: string, auth: string, label: string, table: string): Pr
 export async function benchSandbox(totalRows = 1_000_000, rowsPerLoad = 100_000, format: BenchFormat = 'csv'): Promise<SandboxBenchResult> {
   const sandbox = await startSandbox({ ddl: DDL });
   const auth = `Basic ${Buffer.from('root:').toString('base64')}`;
-  const table = format === 'csv' ? 'events' : 'orders';
-  const headers: Record<string, string> = format === 'csv' ? {} : JSON_HEADERS;
+  const table = TABLES[format];
+  const headers = HEADERS[format];
   const warmupRows = format === 'csv' ? 20_000 : 10_000;
   try {
     const bodies: Buffer[] = [];
@@ -131,6 +150,7 @@ export async function benchSandbox(totalRows = 1_000_000, rowsPerLoad = 100_000,
     const count = sandbox.query(`SELECT COUNT(*) FROM bench.${table}`).rows[0]!['count(*)'] as number;
     if (count !== totalRows + warmupRows) throw new Error(`expected ${totalRows + warmupRows} rows, the table has ${count}`);
     if (format === 'json') checkJsonRows(sandbox.query('SELECT * FROM bench.orders ORDER BY commodity_id LIMIT 2').rows);
+    if (format === 'engine-json') checkEngineJsonRows(sandbox.query('SELECT * FROM bench.engine_events ORDER BY id LIMIT 2').rows);
     return { format, rows: totalRows, bytes, loads: bodies.length, seconds, rowsPerSecond: Math.round(totalRows / seconds), cpuSeconds, rowsPerCpuSecond: Math.round(totalRows / cpuSeconds), megabytesPerSecond: Math.round(bytes / seconds / 1e5) / 10 };
   } finally {
     await sandbox.stop();
@@ -148,6 +168,13 @@ function checkJsonRows(rows: Record<string, unknown>[]): void {
   if (typeof got['note'] !== 'string' || !got['note'].startsWith('alpha ')) throw new Error(`row 0: note is ${JSON.stringify(got['note'])}`);
 }
 
+/** The engine's rows read back as the messages had them. */
+function checkEngineJsonRows(rows: Record<string, unknown>[]): void {
+  const want = JSON.parse(jsonRow(0)) as Record<string, unknown>;
+  const got = rows[0] ?? {};
+  for (const [k, v] of Object.entries(want)) if (got[k] !== v) throw new Error(`row 0: ${k} is ${JSON.stringify(got[k])}, expected ${JSON.stringify(v)}`);
+}
+
 async function load(feUrl: string, auth: string, label: string, table: string, headers: Record<string, string>, body: Buffer): Promise<Record<string, unknown>> {
   const location = await redirect(feUrl, auth, label, table);
   const res = await request(location, { method: 'PUT', headers: { authorization: auth, label, ...headers }, body });
@@ -162,8 +189,9 @@ async function main(args: string[]): Promise<void> {
   const runsAt = args.indexOf('--runs');
   const runs = runsAt >= 0 ? Number(args[runsAt + 1]) : 1;
   const rest = runsAt >= 0 ? [...args.slice(0, runsAt), ...args.slice(runsAt + 2)] : args;
-  const which = rest[0] === 'csv' || rest[0] === 'json' || rest[0] === 'both' ? rest.shift()! : 'csv';
-  const formats: BenchFormat[] = which === 'both' ? ['csv', 'json'] : [which as BenchFormat];
+  const groups = new Map<string, readonly BenchFormat[]>([['both', ['csv', 'json']], ['all', FORMATS]]);
+  const which = rest[0] !== undefined && (groups.has(rest[0]) || (FORMATS as readonly string[]).includes(rest[0])) ? rest.shift()! : 'csv';
+  const formats = groups.get(which) ?? [which as BenchFormat];
   for (const format of formats) {
     const rows = Number(rest[0] ?? (format === 'csv' ? 1_000_000 : 400_000));
     const perLoad = Number(rest[1] ?? (format === 'csv' ? 100_000 : 50_000));
