@@ -1,0 +1,319 @@
+// Bodies: the Stream Load body of one task, built from the messages it read.
+//
+// CSV: the messages joined by the row delimiter (one message = one row, as the seed says).
+// JSON: StarRocks' BE hands each Kafka message to the JSON scanner as its own document. Stream Load
+// takes one document per request, so the task sends ONE JSON array holding every message's document
+// with strip_outer_array=true (always sent for JSON). When the job itself sets strip_outer_array, each
+// message is an array and its elements are spliced into the outer one. json_root is applied by the
+// engine per message before that (StarRocks applies it per document; sent as a header it would apply
+// to the outer array). Messages that are not valid JSON are not sent: they count as error rows, as
+// StarRocks counts a message it cannot parse — unless the job sets pause_on_fatal_parse_error, which
+// pauses it instead (StarRocks' errCode 5611). Documents are forwarded as their original text, so big
+// integers keep every digit (only json_root extraction re-serialises).
+
+import { isUtf8 } from 'node:buffer';
+import type { PartitionBatch } from './ports.js';
+import { decodeDelimiter, type RoutineLoadJob } from './job.js';
+
+export interface Body {
+  body: Buffer;
+  /** Rows in the body. */
+  rows: number;
+  /** Messages the engine could not turn into rows (invalid JSON, json_root missing). */
+  localErrorRows: number;
+  receivedBytes: number;
+  /** The first message that is not JSON at all, described for pause_on_fatal_parse_error. */
+  parseError?: string;
+}
+
+export function buildBody(job: RoutineLoadJob, batches: readonly PartitionBatch[]): Body {
+  return job.format === 'json' ? buildJsonBody(job, batches) : buildCsvBody(job, batches);
+}
+
+function buildCsvBody(job: RoutineLoadJob, batches: readonly PartitionBatch[]): Body {
+  const delimiter = decodeDelimiter(job.definition.loadDesc.rowDelimiter ?? '\\n');
+  const d = delimiter.length;
+  // One pass to size the body (each message trimmed of trailing delimiters: one message is one row, and a stray
+  // trailing delimiter would make an extra empty row), one allocation, one copy per row. Copies use
+  // Uint8Array#set: Buffer#copy checks its arguments on every call, which shows at 200,000 short rows a body.
+  let rows = 0;
+  for (const batch of batches) rows += batch.values.length;
+  const lengths = new Int32Array(rows);
+  let total = rows > 0 ? d * (rows - 1) : 0;
+  let receivedBytes = 0;
+  let i = 0;
+  for (const batch of batches) {
+    for (const value of batch.values) {
+      let len = value.length;
+      receivedBytes += len;
+      if (d > 0) while (len >= d && endsWith(value, len, delimiter)) len -= d;
+      lengths[i++] = len;
+      total += len;
+    }
+  }
+  const body = Buffer.allocUnsafe(total);
+  let pos = 0;
+  i = 0;
+  for (const batch of batches) {
+    for (const value of batch.values) {
+      if (i > 0) {
+        body.set(delimiter, pos);
+        pos += d;
+      }
+      const len = lengths[i++];
+      body.set(len === value.length ? value : value.subarray(0, len), pos);
+      pos += len;
+    }
+  }
+  return { body, rows, localErrorRows: 0, receivedBytes };
+}
+
+/** Whether value[0, len) ends with `suffix`. */
+function endsWith(value: Buffer, len: number, suffix: Buffer): boolean {
+  const d = suffix.length;
+  for (let j = 1; j <= d; j++) if (value[len - j] !== suffix[d - j]) return false;
+  return true;
+}
+
+function buildJsonBody(job: RoutineLoadJob, batches: readonly PartitionBatch[]): Body {
+  const root = job.property('json_root') ?? '';
+  const strip = job.stripOuterArray;
+  // The common case — no json_root, no strip_outer_array — forwards each message's bytes as they are: a byte scan
+  // checks that the message is exactly one JSON value (what JSON.parse would accept) and is valid UTF-8, without
+  // decoding or parsing it. A message the scan does not accept goes the general way below, so invalid messages
+  // count as error rows (and pause_on_fatal_parse_error sees them) exactly as before.
+  const fast = !root && !strip;
+  const pieces: Buffer[] = [];
+  let localErrorRows = 0;
+  let rows = 0;
+  let parseError: string | undefined;
+  let receivedBytes = 0;
+  for (const batch of batches) {
+    for (const value of batch.values) {
+      receivedBytes += value.length;
+      if (fast) {
+        const slice = jsonValueBytes(value);
+        if (slice) {
+          pieces.push(slice);
+          rows += 1;
+          continue;
+        }
+      }
+      const text = value.toString('utf8').trim();
+      let parsed: unknown;
+      try {
+        parsed = JSON.parse(text);
+      } catch (err) {
+        localErrorRows += 1;
+        parseError ??= `parse error: a message of partition ${batch.partition} is not valid JSON (${(err as Error).message}): ${preview(text)}`;
+        continue;
+      }
+      let doc = parsed;
+      let docText = text;
+      if (root) {
+        doc = evaluateJsonRoot(parsed, root);
+        if (doc === undefined) {
+          localErrorRows += 1;
+          continue;
+        }
+        docText = JSON.stringify(doc);
+      }
+      if (strip) {
+        if (!Array.isArray(doc)) {
+          localErrorRows += 1;
+          continue;
+        }
+        if (doc.length === 0) continue;
+        // Each element of the message's array is one row.
+        rows += doc.length;
+        if (root) pieces.push(Buffer.from(doc.map((d) => JSON.stringify(d)).join(','), 'utf8'));
+        else pieces.push(Buffer.from(docText.slice(docText.indexOf('[') + 1, docText.lastIndexOf(']')).trim(), 'utf8'));
+        continue;
+      }
+      rows += 1;
+      pieces.push(Buffer.from(docText, 'utf8'));
+    }
+  }
+  // `[` piece (, piece)* `]` in one allocation.
+  let total = 2 + (pieces.length > 0 ? pieces.length - 1 : 0);
+  for (const piece of pieces) total += piece.length;
+  const body = Buffer.allocUnsafe(total);
+  let pos = 0;
+  body[pos++] = 0x5b;
+  for (let i = 0; i < pieces.length; i++) {
+    if (i > 0) body[pos++] = 0x2c;
+    body.set(pieces[i], pos);
+    pos += pieces[i].length;
+  }
+  body[pos++] = 0x5d;
+  return { body, rows, localErrorRows, receivedBytes, ...(parseError ? { parseError } : {}) };
+}
+
+// ------------------------------------------------------------ a JSON syntax check on bytes
+
+const MAX_SCAN_DEPTH = 512;
+
+/**
+ * The bytes of `value` without surrounding JSON whitespace, if they are exactly one JSON value (RFC 8259, as
+ * JSON.parse accepts it) in valid UTF-8; else undefined (the caller parses the message itself: other whitespace
+ * String.trim removes, invalid UTF-8, very deep nesting, or invalid JSON).
+ */
+export function jsonValueBytes(value: Buffer): Buffer | undefined {
+  let start = 0;
+  let end = value.length;
+  while (start < end && isJsonSpace(value[start])) start++;
+  while (end > start && isJsonSpace(value[end - 1])) end--;
+  if (start === end) return undefined;
+  const scan = new JsonScan(value, end);
+  const after = scan.value(start, 0);
+  if (after !== end) return undefined;
+  // Most messages have no surrounding whitespace: forward the message itself, no view to make.
+  const slice = start === 0 && end === value.length ? value : value.subarray(start, end);
+  if (scan.highBytes && !isUtf8(slice)) return undefined;
+  return slice;
+}
+
+function isJsonSpace(b: number): boolean {
+  return b === 0x20 || b === 0x0a || b === 0x0d || b === 0x09;
+}
+
+class JsonScan {
+  highBytes = false;
+  constructor(private readonly b: Buffer, private readonly end: number) {}
+
+  private space(i: number): number {
+    while (i < this.end && isJsonSpace(this.b[i])) i++;
+    return i;
+  }
+
+  /** Index after the value starting at `i` (no leading whitespace), or -1. */
+  value(i: number, depth: number): number {
+    if (i >= this.end) return -1;
+    const c = this.b[i];
+    if (c === 0x22) return this.string(i);
+    if (c === 0x7b) return this.object(i, depth + 1);
+    if (c === 0x5b) return this.array(i, depth + 1);
+    if (c === 0x74) return this.literal(i, 'true');
+    if (c === 0x66) return this.literal(i, 'false');
+    if (c === 0x6e) return this.literal(i, 'null');
+    return this.number(i);
+  }
+
+  private object(i: number, depth: number): number {
+    if (depth > MAX_SCAN_DEPTH) return -1;
+    i = this.space(i + 1);
+    if (this.b[i] === 0x7d) return i + 1;
+    for (;;) {
+      if (this.b[i] !== 0x22) return -1;
+      i = this.string(i);
+      if (i < 0) return -1;
+      i = this.space(i);
+      if (this.b[i] !== 0x3a) return -1;
+      i = this.value(this.space(i + 1), depth);
+      if (i < 0) return -1;
+      i = this.space(i);
+      const c = this.b[i];
+      if (c === 0x7d) return i + 1;
+      if (c !== 0x2c || i >= this.end) return -1;
+      i = this.space(i + 1);
+    }
+  }
+
+  private array(i: number, depth: number): number {
+    if (depth > MAX_SCAN_DEPTH) return -1;
+    i = this.space(i + 1);
+    if (this.b[i] === 0x5d) return i + 1;
+    for (;;) {
+      i = this.value(i, depth);
+      if (i < 0) return -1;
+      i = this.space(i);
+      const c = this.b[i];
+      if (c === 0x5d) return i + 1;
+      if (c !== 0x2c || i >= this.end) return -1;
+      i = this.space(i + 1);
+    }
+  }
+
+  private string(i: number): number {
+    const { b, end } = this;
+    for (i++; i < end; i++) {
+      const c = b[i];
+      if (c === 0x22) return i + 1;
+      if (c < 0x20) return -1;
+      if (c >= 0x80) this.highBytes = true;
+      else if (c === 0x5c) {
+        i++;
+        const e = b[i];
+        if (e === 0x75) {
+          for (let k = 1; k <= 4; k++) if (!isHex(b[i + k]) || i + k >= end) return -1;
+          i += 4;
+        } else if (!(e === 0x22 || e === 0x5c || e === 0x2f || e === 0x62 || e === 0x66 || e === 0x6e || e === 0x72 || e === 0x74)) {
+          return -1;
+        }
+      }
+    }
+    return -1;
+  }
+
+  private literal(i: number, word: string): number {
+    if (i + word.length > this.end) return -1;
+    for (let k = 0; k < word.length; k++) if (this.b[i + k] !== word.charCodeAt(k)) return -1;
+    return i + word.length;
+  }
+
+  private number(i: number): number {
+    const { b, end } = this;
+    if (b[i] === 0x2d) i++;
+    if (i >= end) return -1;
+    if (b[i] === 0x30) i++;
+    else if (b[i] >= 0x31 && b[i] <= 0x39) while (i < end && isDigit(b[i])) i++;
+    else return -1;
+    if (i < end && b[i] === 0x2e) {
+      i++;
+      if (i >= end || !isDigit(b[i])) return -1;
+      while (i < end && isDigit(b[i])) i++;
+    }
+    if (i < end && (b[i] === 0x65 || b[i] === 0x45)) {
+      i++;
+      if (i < end && (b[i] === 0x2b || b[i] === 0x2d)) i++;
+      if (i >= end || !isDigit(b[i])) return -1;
+      while (i < end && isDigit(b[i])) i++;
+    }
+    return i;
+  }
+}
+
+function isDigit(c: number): boolean {
+  return c >= 0x30 && c <= 0x39;
+}
+
+function isHex(c: number | undefined): boolean {
+  return c !== undefined && ((c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x46) || (c >= 0x61 && c <= 0x66));
+}
+
+/** The start of a message for a reason text: one line, at most 100 characters. */
+function preview(text: string): string {
+  const line = text.replace(/\s+/g, ' ');
+  return line.length > 100 ? `${line.slice(0, 100)}…` : line;
+}
+
+/** The JSONPath subset json_root needs: `$`, `$.a.b`, `$['a']`, `$.a[0]`. */
+export function evaluateJsonRoot(doc: unknown, path: string): unknown {
+  const trimmed = path.trim();
+  if (!trimmed.startsWith('$')) return undefined;
+  const steps: (string | number)[] = [];
+  const re = /\.([A-Za-z_$][\w$-]*)|\[\s*(\d+)\s*\]|\[\s*'([^']*)'\s*\]|\[\s*"([^"]*)"\s*\]/y;
+  re.lastIndex = 1;
+  while (re.lastIndex < trimmed.length) {
+    const m = re.exec(trimmed);
+    if (!m) return undefined;
+    steps.push(m[1] ?? (m[2] !== undefined ? Number(m[2]) : (m[3] ?? m[4])));
+  }
+  let current: unknown = doc;
+  for (const step of steps) {
+    if (current === null || typeof current !== 'object') return undefined;
+    current = (current as Record<string | number, unknown>)[step];
+    if (current === undefined) return undefined;
+  }
+  return current;
+}
