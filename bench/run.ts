@@ -6,6 +6,7 @@ import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { config } from './lib/config';
+import type { Format } from './lib/data';
 import { describeMachine } from './lib/machine';
 import { World } from './lib/world';
 import { headlines, markdown, chart, type Results, type Section } from './lib/report';
@@ -48,8 +49,11 @@ async function main(): Promise<void> {
   const from = args.find((a) => a.startsWith('--from='))?.slice('--from='.length);
   if (from) return render(JSON.parse(readFileSync(from, 'utf8')) as Results, args.includes('--publish'));
   const cfg = config(quick);
-  // Overrides for exploring: --csv-rows=N --json-rows=N --reps=N
+  // Overrides for exploring: --csv-rows=N --json-rows=N --reps=N --formats=csv,json --partitions=1,5
   for (const a of args) {
+    const list = /^--(formats|partitions)=([\w,]+)$/.exec(a);
+    if (list?.[1] === 'formats') cfg.formats = list[2]!.split(',').filter((f): f is Format => f === 'csv' || f === 'json');
+    if (list?.[1] === 'partitions') cfg.partitions = list[2]!.split(',').map(Number).filter((n) => n > 0);
     const m = /^--(csv-rows|json-rows|reps)=(\d+)$/.exec(a);
     if (!m) continue;
     const n = Number(m[2]);

@@ -44,9 +44,9 @@ export interface EngineStats {
 const memory = new MemorySampler(20);
 let engine: Engine | undefined;
 let daemon: EngineDaemon | undefined;
-let tally: StreamLoadTally = { loads: 0, ms: 0, bytes: 0, serverMs: 0 };
+let tally: StreamLoadTally = { loads: 0, ms: 0, bytes: 0, serverMs: 0, spans: [] };
 let kind: 'adapter' | 'stand-in' = 'stand-in';
-const source: SourceTally = { reads: 0, readMs: 0, watermarkMs: 0, messages: 0 };
+const source: SourceTally = { reads: 0, readMs: 0, watermarkMs: 0, messages: 0, spans: [] };
 const sourceFactory = instrumentedSource(source);
 let waitBase = runQueueWaitSeconds();
 let cpuBase = process.cpuUsage();
@@ -114,7 +114,8 @@ serve(async (c) => {
       tally.ms = 0;
       tally.bytes = 0;
       tally.serverMs = 0;
-      Object.assign(source, { reads: 0, readMs: 0, watermarkMs: 0, messages: 0 });
+      tally.spans = [];
+      Object.assign(source, { reads: 0, readMs: 0, watermarkMs: 0, messages: 0, spans: [] });
       waitBase = runQueueWaitSeconds();
       return null;
     case 'stats': {
@@ -123,7 +124,7 @@ serve(async (c) => {
       const stats: EngineStats = {
         cpuUserS: cpu.user / 1e6, cpuSystemS: cpu.system / 1e6, wallS: (performance.now() - wallBase) / 1000,
         peakRssMB: memory.peakRss / 2 ** 20, peakHeapMB: memory.peakHeap / 2 ** 20, rssMB: process.memoryUsage().rss / 2 ** 20,
-        streamLoad: { ...tally }, source: { ...source }, runQueueWaitS: runQueueWaitSeconds() - waitBase, streamLoadKind: kind,
+        streamLoad: { ...tally, spans: [...tally.spans] }, source: { ...source, spans: [...source.spans] }, runQueueWaitS: runQueueWaitSeconds() - waitBase, streamLoadKind: kind,
         hrStartUs: Number(hrBase / 1000n), hrNowUs: Number(process.hrtime.bigint() / 1000n),
       };
       return stats;

@@ -13,6 +13,8 @@ export interface StreamLoadTally {
   bytes: number;
   /** The sandbox's own LoadTimeMs, summed. */
   serverMs: number;
+  /** Each load: [start, end] (epoch ms) and its rows, for the run's timeline. */
+  spans: Array<[number, number, number]>;
 }
 
 /** Wall time the engine's tasks spent in the Kafka source (summed over concurrent tasks). */
@@ -21,7 +23,12 @@ export interface SourceTally {
   readMs: number;
   watermarkMs: number;
   messages: number;
+  /** Each read: [start, end] (epoch ms) and its messages, for the run's timeline. */
+  spans: Array<[number, number, number]>;
 }
+
+/** Wall-clock milliseconds with sub-millisecond precision: spans of both processes' tallies share this clock. */
+const now = (): number => performance.timeOrigin + performance.now();
 
 /** Wraps the engine's Kafka source so each run can say how long tasks spent reading. */
 export function instrumentedSource(tally: SourceTally): (config: KafkaSourceConfig) => KafkaSource {
@@ -42,14 +49,18 @@ export function instrumentedSource(tally: SourceTally): (config: KafkaSourceConf
         }
       },
       async read(start, limits) {
-        const t = performance.now();
+        const t = now();
+        let messages = 0;
         try {
           const batches = await inner.read(start, limits);
-          for (const b of batches) tally.messages += b.values.length;
+          for (const b of batches) messages += b.values.length;
           return batches;
         } finally {
+          const end = now();
           tally.reads += 1;
-          tally.readMs += performance.now() - t;
+          tally.messages += messages;
+          tally.readMs += end - t;
+          tally.spans.push([t, end, messages]);
         }
       },
     };
@@ -85,7 +96,7 @@ function standIn(beUrl: string, target: StreamLoadTarget): StreamLoadClient {
 
 /** The factory for Engine.open, and the tally it fills. */
 export async function instrumentedStreamLoad(beUrl: string): Promise<{ factory: (t: StreamLoadTarget) => StreamLoadClient; tally: StreamLoadTally; kind: 'adapter' | 'stand-in' }> {
-  const tally: StreamLoadTally = { loads: 0, ms: 0, bytes: 0, serverMs: 0 };
+  const tally: StreamLoadTally = { loads: 0, ms: 0, bytes: 0, serverMs: 0, spans: [] };
   let make: (t: StreamLoadTarget) => StreamLoadClient;
   let kind: 'adapter' | 'stand-in';
   if (realAdapterPresent()) {
@@ -101,15 +112,19 @@ export async function instrumentedStreamLoad(beUrl: string): Promise<{ factory: 
     const inner = make(t);
     return {
       async load(req) {
-        const start = performance.now();
+        const start = now();
+        let rows = 0;
         try {
           const r = await inner.load(req);
           tally.serverMs += typeof r.LoadTimeMs === 'number' ? r.LoadTimeMs : 0;
+          rows = typeof r.NumberTotalRows === 'number' ? r.NumberTotalRows : 0;
           return r;
         } finally {
+          const end = now();
           tally.loads += 1;
           tally.bytes += req.body.length;
-          tally.ms += performance.now() - start;
+          tally.ms += end - start;
+          tally.spans.push([start, end, rows]);
         }
       },
       close: () => inner.close(),

@@ -77,6 +77,7 @@ export async function runEngine(world: World, sandbox: SandboxChild, o: EngineRu
     const sandboxStats = await sandbox.child.request<{ cpuS: number; runQueueWaitS: number }>({ type: 'stats' });
     const brokerCpuS = world.brokerCpuSeconds() - broker0;
     const seconds = (t1 - t0) / 1000;
+    if (process.env.BENCH_TIMELINE) printTimeline(t0, t1, stats);
     const rows = o.rows * jobs;
     const bytes = rows * o.rowBytes;
     return {
@@ -91,4 +92,15 @@ export async function runEngine(world: World, sandbox: SandboxChild, o: EngineRu
   } finally {
     await engine.stop();
   }
+}
+
+/** BENCH_TIMELINE=1: each read and each Stream Load of the run, in ms since CREATE ROUTINE LOAD. */
+function printTimeline(t0: number, t1: number, stats: EngineStats): void {
+  const spans = [
+    ...stats.source.spans.map(([a, b, n]) => ({ kind: 'read', a, b, n })),
+    ...stats.streamLoad.spans.map(([a, b, n]) => ({ kind: 'load', a, b, n })),
+  ].sort((x, y) => x.a - y.a);
+  const ms = (t: number) => String(Math.round(t - t0)).padStart(6);
+  const lines = spans.map((s) => `      ${s.kind} ${ms(s.a)} → ${ms(s.b)} ms  ${String(s.n).padStart(7)} rows`);
+  process.stdout.write(`${lines.join('\n')}\n      done ${ms(t1)} ms\n`);
 }
