@@ -1,8 +1,9 @@
-// The fast path of JSON loads: one pass over the body's text that validates all of it as JSON and
-// picks each row's source values out where they lie, instead of JSON.parse building every row as
-// objects and a JsonPath walk per value. Values come out exactly as the general path makes them
-// (a string's text, a number's String(Number(token)), 'true'/'false', null; an object or array as
-// JSON.stringify(JSON.parse(its text))).
+// The fast path of JSON loads: one pass over the body's bytes that validates all of it as JSON and
+// notes where each row's source values lie (a token per slot), instead of JSON.parse building every row
+// as objects and a JsonPath walk per value. The body is valid UTF-8 (the caller checks), so a string
+// without escapes is its bytes. A token's value is exactly what the general path makes of it (Tokens.value:
+// a string's text, a number's String(Number(token)), 'true'/'false', null; an object or array as
+// JSON.stringify(JSON.parse(its text))), and the load converts most tokens without making that value.
 //
 // It takes the common shapes only and says so otherwise: the caller runs the general path instead,
 // for the whole body (`scan` returns false: not one JSON document of the expected kind, or invalid
@@ -11,30 +12,91 @@
 // without jsonpaths — a column whose key is missing, which the general path looks up ignoring case).
 
 import type { PathStep } from './jsonpath';
+import type { Source } from './vector';
+
+/** What a slot's token is; its bytes are [start, end) of the body. */
+export const Token = {
+  /** null, or no value at the path. */
+  NULL: 0,
+  /** A string without escapes (its bytes, without the quotes), or a CSV field. */
+  TEXT: 1,
+  /** A string with escapes, quotes included. */
+  ESCAPED: 2,
+  /** A number whose text is not its own String(Number(text)). */
+  NUMBER: 3,
+  /** A number whose text is its own String(Number(text)). */
+  PLAIN_NUMBER: 4,
+  TRUE: 5,
+  FALSE: 6,
+  /** An object or an array. */
+  COMPOSITE: 7,
+} as const;
+
+const { NULL, TEXT, ESCAPED, NUMBER, PLAIN_NUMBER, TRUE, FALSE, COMPOSITE } = Token;
+
+/** One row's source slots as tokens. */
+export class Tokens {
+  readonly kinds: Uint8Array;
+  readonly starts: Int32Array;
+  readonly ends: Int32Array;
+
+  constructor(count: number) {
+    this.kinds = new Uint8Array(count);
+    this.starts = new Int32Array(count);
+    this.ends = new Int32Array(count);
+  }
+
+  /** The slot's value as the general path has it (JSON.parse, then jsonScalar; a CSV field's text). */
+  value(slot: number, source: Source): string | null {
+    const start = this.starts[slot]!;
+    const end = this.ends[slot]!;
+    switch (this.kinds[slot]) {
+      case NULL: return null;
+      case TEXT: case PLAIN_NUMBER: return source.decode(start, end);
+      case ESCAPED: return JSON.parse(source.decode(start, end)) as string;
+      case NUMBER: return String(Number(source.decode(start, end)));
+      case TRUE: return 'true';
+      case FALSE: return 'false';
+      default: return JSON.stringify(JSON.parse(source.decode(start, end)));
+    }
+  }
+}
 
 /** The paths of a load as a tree of keys; each node lists the source slots its value fills. */
 export class KeyNode {
   readonly slots: number[] = [];
-  readonly children: { key: string; node: KeyNode }[] = [];
+  readonly children: { key: string; bytes: Buffer; node: KeyNode }[] = [];
   /** Row number this key was last met in (a repeated key sends the row to the general path). */
   seen = -1;
+  /** Where the next search starts: rows mostly list their keys in one order. */
+  private hint = 0;
 
   child(key: string): KeyNode {
     let found = this.children.find((c) => c.key === key)?.node;
     if (!found) {
       found = new KeyNode();
-      this.children.push({ key, node: found });
+      this.children.push({ key, bytes: Buffer.from(key, 'utf8'), node: found });
     }
     return found;
   }
 
-  /** The child for the key text[start, end) (unescaped), without making a string. */
-  find(text: string, start: number, end: number): KeyNode | undefined {
-    const length = end - start;
+  /** The child for the unescaped key at bytes [start, end), without making a string. */
+  find(b: Uint8Array, start: number, end: number): KeyNode | undefined {
     const children = this.children;
-    for (let i = 0; i < children.length; i++) {
-      const c = children[i]!;
-      if (c.key.length === length && text.startsWith(c.key, start)) return c.node;
+    const n = children.length;
+    const length = end - start;
+    let j = this.hint;
+    for (let k = 0; k < n; k++) {
+      const c = children[j]!;
+      j = j + 1 === n ? 0 : j + 1;
+      const key = c.bytes;
+      if (key.length !== length) continue;
+      let i = 0;
+      while (i < length && key[i] === b[start + i]) i++;
+      if (i === length) {
+        this.hint = j;
+        return c.node;
+      }
     }
     return undefined;
   }
@@ -55,8 +117,9 @@ export function keyTree(paths: PathStep[][]): KeyNode | undefined {
     if (steps.length === 0) return undefined;
     let node = root;
     for (const step of steps) {
-      // A missing key the general path reads through the prototype (`constructor`, `__proto__`…) stays there.
-      if (typeof step !== 'string' || step in Object.prototype) return undefined;
+      // A missing key the general path reads through the prototype (`constructor`, `__proto__`…) stays there;
+      // so does a key that is not well-formed UTF-16 (its bytes would match a U+FFFD in the data).
+      if (typeof step !== 'string' || step in Object.prototype || Buffer.from(step, 'utf8').toString('utf8') !== step) return undefined;
       node = node.child(step);
     }
     node.slots.push(slot);
@@ -67,64 +130,54 @@ export function keyTree(paths: PathStep[][]): KeyNode | undefined {
 class NotJson extends Error {}
 const NOT_JSON = new NotJson('not the JSON the scanner takes');
 
-// eslint-disable-next-line no-control-regex -- JSON strings may not hold raw control characters
-const CONTROL = /[\u0000-\u001f]/g;
-
-/** The index of the next `c` at or after `from`, or the text's length. */
-function next(text: string, c: string, from: number): number {
-  const i = text.indexOf(c, from);
-  return i < 0 ? text.length : i;
-}
-
-/** The index of the next control character (U+0000..U+001F) at or after `from`, or the text's length. */
-function nextControl(text: string, from: number): number {
-  CONTROL.lastIndex = from;
-  return CONTROL.exec(text)?.index ?? text.length;
-}
+/** 1 for the bytes a string holds as they are: not a quote, a backslash or a control character. */
+const PLAIN_BYTE = new Uint8Array(256);
+for (let c = 0x20; c < 256; c++) PLAIN_BYTE[c] = c === 0x22 || c === 0x5c ? 0 : 1;
 
 export class JsonScanner {
-  private text = '';
+  private bytes: Buffer = Buffer.alloc(0);
+  private length = 0;
   private pos = 0;
   private rowNumber = 0;
   /** The row leaves the fast path (see the file comment). */
   private inexact = false;
-  private row: unknown[] = [];
-  /** Where the next backslash and the next control character are (see string()). */
-  private nextBackslash = -1;
-  private nextControl = -1;
   private readonly required: KeyNode[];
+  private readonly kinds: Uint8Array;
+  private readonly starts: Int32Array;
+  private readonly ends: Int32Array;
 
   /**
    * `namesOnly`: the tree holds plain column names (no jsonpaths), so a missing key is not simply NULL.
-   * `onRow(start, end, exact)`: the row's text is text[start, end); with `exact` its source slots are filled.
+   * `onRow(start, end, exact)`: the row's bytes are [start, end); with `exact` its tokens are filled.
    */
-  constructor(private readonly root: KeyNode, private readonly slotCount: number, namesOnly: boolean, private readonly onRow: (start: number, end: number, exact: boolean) => void) {
+  constructor(private readonly root: KeyNode, tokens: Tokens, namesOnly: boolean, private readonly onRow: (start: number, end: number, exact: boolean) => void) {
     this.required = namesOnly ? root.children.map((c) => c.node) : [];
+    this.kinds = tokens.kinds;
+    this.starts = tokens.starts;
+    this.ends = tokens.ends;
   }
 
   /**
-   * Scans the whole text: one array of rows (`array`) or one row object. False when the text is not
+   * Scans the whole body: one array of rows (`array`) or one row object. False when the body is not
    * exactly one such JSON document; rows already reported must then be discarded by the caller.
    */
-  scan(text: string, array: boolean, row: unknown[]): boolean {
-    this.text = text;
-    this.row = row;
+  scan(bytes: Buffer, array: boolean): boolean {
+    this.bytes = bytes;
+    this.length = bytes.length;
     this.pos = 0;
-    this.nextBackslash = -1;
-    this.nextControl = -1;
     try {
       this.ws();
-      const first = text.charCodeAt(this.pos);
+      const first = bytes[this.pos];
       if (array) {
         if (first !== 0x5b) return false;
         this.pos++;
         this.ws();
-        if (text.charCodeAt(this.pos) === 0x5d) this.pos++;
+        if (bytes[this.pos] === 0x5d) this.pos++;
         else {
           for (;;) {
             this.element();
             this.ws();
-            const c = text.charCodeAt(this.pos++);
+            const c = bytes[this.pos++];
             if (c === 0x5d) break;
             if (c !== 0x2c) return false;
             this.ws();
@@ -135,25 +188,24 @@ export class JsonScanner {
         this.element();
       }
       this.ws();
-      return this.pos === text.length;
+      return this.pos === this.length;
     } catch (error) {
       // Invalid JSON, or nesting deeper than the stack: the general path decides.
       if (error === NOT_JSON || error instanceof RangeError) return false;
       throw error;
     } finally {
-      this.text = '';
-      this.row = [];
+      this.bytes = Buffer.alloc(0);
     }
   }
 
   /** One row: an element of the outer array, or the document itself. */
   private element(): void {
     const start = this.pos;
-    const row = this.row;
-    for (let i = 0; i < this.slotCount; i++) row[i] = null;
+    const kinds = this.kinds;
+    for (let i = 0; i < kinds.length; i++) kinds[i] = NULL;
     this.rowNumber++;
     this.inexact = false;
-    if (this.text.charCodeAt(start) === 0x7b) this.object(this.root);
+    if (this.bytes[start] === 0x7b) this.object(this.root);
     else {
       this.skipValue();
       this.inexact = true;
@@ -168,10 +220,10 @@ export class JsonScanner {
   }
 
   private ws(): void {
-    const text = this.text;
+    const b = this.bytes;
     let pos = this.pos;
     for (;;) {
-      const c = text.charCodeAt(pos);
+      const c = b[pos];
       if (c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09) pos++;
       else break;
     }
@@ -180,22 +232,22 @@ export class JsonScanner {
 
   /** An object at pos whose keys are looked up in `node`. */
   private object(node: KeyNode): void {
-    const text = this.text;
+    const b = this.bytes;
     this.pos++; // {
     this.ws();
-    if (text.charCodeAt(this.pos) === 0x7d) { this.pos++; return; }
+    if (b[this.pos] === 0x7d) { this.pos++; return; }
     for (;;) {
-      if (text.charCodeAt(this.pos) !== 0x22) throw NOT_JSON;
+      if (b[this.pos] !== 0x22) throw NOT_JSON;
       const keyStart = this.pos + 1;
       const escaped = this.string();
       const keyEnd = this.pos - 1;
       let child: KeyNode | undefined;
       if (escaped) {
-        child = node.findKey(JSON.parse(text.slice(keyStart - 1, keyEnd + 1)) as string);
+        child = node.findKey(JSON.parse(b.toString('utf8', keyStart - 1, keyEnd + 1)) as string);
         if (child) this.inexact = true;
-      } else child = node.children.length === 0 ? undefined : node.find(text, keyStart, keyEnd);
+      } else child = node.children.length === 0 ? undefined : node.find(b, keyStart, keyEnd);
       this.ws();
-      if (text.charCodeAt(this.pos) !== 0x3a) throw NOT_JSON;
+      if (b[this.pos] !== 0x3a) throw NOT_JSON;
       this.pos++;
       this.ws();
       if (child === undefined) this.skipValue();
@@ -205,108 +257,122 @@ export class JsonScanner {
         this.value(child);
       }
       this.ws();
-      const c = text.charCodeAt(this.pos++);
+      const c = b[this.pos++];
       if (c === 0x7d) return;
       if (c !== 0x2c) throw NOT_JSON;
       this.ws();
     }
   }
 
-  /** A value on a path: fills the node's slots, goes down when it is an object with keys on paths. */
+  /** A value on a path: notes it in the node's slots, goes down when it is an object with keys on paths. */
   private value(node: KeyNode): void {
-    const text = this.text;
     const start = this.pos;
-    const c = text.charCodeAt(start);
-    let v: string | null;
+    const c = this.bytes[start];
+    let kind: number;
+    let from = start;
+    let to: number;
     if (c === 0x22) {
       const escaped = this.string();
-      if (node.slots.length === 0) return;
-      v = escaped ? JSON.parse(text.slice(start, this.pos)) as string : text.slice(start + 1, this.pos - 1);
+      kind = escaped ? ESCAPED : TEXT;
+      to = this.pos;
+      if (!escaped) { from++; to--; }
     } else if (c === 0x7b || c === 0x5b) {
       if (c === 0x7b && node.children.length > 0) this.object(node);
       else this.skipValue();
-      if (node.slots.length === 0) return;
-      v = JSON.stringify(JSON.parse(text.slice(start, this.pos)));
+      kind = COMPOSITE;
+      to = this.pos;
     } else {
-      v = this.scalar(node.slots.length > 0);
-      if (node.slots.length === 0) return;
+      kind = this.scalar();
+      to = this.pos;
     }
     const slots = node.slots;
-    for (let i = 0; i < slots.length; i++) this.row[slots[i]!] = v;
+    for (let i = 0; i < slots.length; i++) {
+      const slot = slots[i]!;
+      this.kinds[slot] = kind;
+      this.starts[slot] = from;
+      this.ends[slot] = to;
+    }
   }
 
-  /** A number, true, false or null at pos; with `want`, its text as the general path gives it. */
-  private scalar(want: boolean): string | null {
-    const text = this.text;
+  /** A number, true, false or null at pos: its token kind. */
+  private scalar(): number {
+    const b = this.bytes;
     const start = this.pos;
-    let c = text.charCodeAt(start);
-    if (c === 0x74) { this.literal('true'); return 'true'; }
-    if (c === 0x66) { this.literal('false'); return 'false'; }
-    if (c === 0x6e) { this.literal('null'); return null; }
+    let c = b[start];
+    if (c === 0x74) return this.literal(0x72, 0x75, 0x65, 4, TRUE); // true
+    if (c === 0x66) { // false
+      if (b[start + 4] !== 0x65) throw NOT_JSON;
+      return this.literal(0x61, 0x6c, 0x73, 5, FALSE);
+    }
+    if (c === 0x6e) return this.literal(0x75, 0x6c, 0x6c, 4, NULL); // null
     // -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?
     let pos = start;
     // Whether the token is its own String(Number(token)): no exponent, at most 15 digits (so the shortest
     // round-trip form has the same digits), no trailing zero in a fraction, not -0, and not below 1e-6
     // (which prints with an exponent).
     let plain = true;
-    if (c === 0x2d) c = text.charCodeAt(++pos);
+    if (c === 0x2d) c = b[++pos];
     const intStart = pos;
-    if (c === 0x30) c = text.charCodeAt(++pos);
-    else if (c >= 0x31 && c <= 0x39) {
-      do c = text.charCodeAt(++pos); while (c >= 0x30 && c <= 0x39);
+    if (c === 0x30) c = b[++pos];
+    else if (c !== undefined && c >= 0x31 && c <= 0x39) {
+      do c = b[++pos]; while (c !== undefined && c >= 0x30 && c <= 0x39);
     } else throw NOT_JSON;
     let digits = pos - intStart;
     if (c === 0x2e) {
       const fracStart = pos + 1;
-      c = text.charCodeAt(++pos);
-      if (!(c >= 0x30 && c <= 0x39)) throw NOT_JSON;
-      do c = text.charCodeAt(++pos); while (c >= 0x30 && c <= 0x39);
+      c = b[++pos];
+      if (c === undefined || !(c >= 0x30 && c <= 0x39)) throw NOT_JSON;
+      do c = b[++pos]; while (c !== undefined && c >= 0x30 && c <= 0x39);
       digits += pos - fracStart;
-      if (text.charCodeAt(pos - 1) === 0x30 || (digits - (pos - fracStart) === 1 && text.charCodeAt(intStart) === 0x30 && text.startsWith('000000', fracStart))) plain = false;
-    }
+      if (b[pos - 1] === 0x30 || (digits - (pos - fracStart) === 1 && b[intStart] === 0x30 && this.zeros(fracStart, 6))) plain = false;
+    } else if (digits === 1 && b[intStart] === 0x30 && intStart > start) plain = false; // -0
     if (c === 0x65 || c === 0x45) {
       plain = false;
-      c = text.charCodeAt(++pos);
-      if (c === 0x2b || c === 0x2d) c = text.charCodeAt(++pos);
-      if (!(c >= 0x30 && c <= 0x39)) throw NOT_JSON;
-      do c = text.charCodeAt(++pos); while (c >= 0x30 && c <= 0x39);
+      c = b[++pos];
+      if (c === 0x2b || c === 0x2d) c = b[++pos];
+      if (c === undefined || !(c >= 0x30 && c <= 0x39)) throw NOT_JSON;
+      do c = b[++pos]; while (c !== undefined && c >= 0x30 && c <= 0x39);
     }
     this.pos = pos;
-    if (!want) return null;
-    const token = text.slice(start, pos);
-    if (plain && digits <= 15 && token !== '-0') return token;
-    return String(Number(token));
+    return plain && digits <= 15 ? PLAIN_NUMBER : NUMBER;
   }
 
-  private literal(word: string): void {
-    if (!this.text.startsWith(word, this.pos)) throw NOT_JSON;
-    this.pos += word.length;
+  /** `count` zero digits from `from` on. */
+  private zeros(from: number, count: number): boolean {
+    for (let i = from; i < from + count; i++) if (this.bytes[i] !== 0x30) return false;
+    return true;
+  }
+
+  /** true, false or null at pos, given its second to fourth bytes and its length. */
+  private literal(c1: number, c2: number, c3: number, length: number, kind: number): number {
+    const b = this.bytes;
+    const p = this.pos;
+    if (b[p + 1] !== c1 || b[p + 2] !== c2 || b[p + 3] !== c3) throw NOT_JSON;
+    this.pos = p + length;
+    return kind;
   }
 
   /** A string at pos (its opening quote); pos ends past the closing quote. True when it has escapes. */
   private string(): boolean {
-    const text = this.text;
-    const from = this.pos + 1;
-    const quote = text.indexOf('"', from);
-    if (quote < 0) throw NOT_JSON;
-    // Most strings have neither escapes nor control characters: the next of each is known ahead.
-    if (this.nextBackslash < from) this.nextBackslash = next(text, '\\', from);
-    if (this.nextControl < from) this.nextControl = nextControl(text, from);
-    if (quote < this.nextBackslash && quote < this.nextControl) {
-      this.pos = quote + 1;
+    const b = this.bytes;
+    const length = this.length;
+    let pos = this.pos + 1;
+    // Most strings hold neither escapes nor control characters: one table look-up per byte.
+    while (pos < length && PLAIN_BYTE[b[pos]!] === 1) pos++;
+    if (b[pos] === 0x22) {
+      this.pos = pos + 1;
       return false;
     }
-    let pos = from;
     for (;;) {
-      const c = text.charCodeAt(pos);
+      const c = b[pos];
       if (c === 0x22) break;
-      if (c < 0x20 || c !== c) throw NOT_JSON; // a control character, or the end of the text
+      if (c === undefined || c < 0x20) throw NOT_JSON; // a control character, or the end of the body
       if (c !== 0x5c) { pos++; continue; }
-      const e = text.charCodeAt(pos + 1);
+      const e = b[pos + 1];
       if (e === 0x75) {
         for (let i = pos + 2; i < pos + 6; i++) {
-          const h = text.charCodeAt(i);
-          if (!((h >= 0x30 && h <= 0x39) || (h >= 0x41 && h <= 0x46) || (h >= 0x61 && h <= 0x66))) throw NOT_JSON;
+          const h = b[i];
+          if (h === undefined || !((h >= 0x30 && h <= 0x39) || (h >= 0x41 && h <= 0x46) || (h >= 0x61 && h <= 0x66))) throw NOT_JSON;
         }
         pos += 6;
       } else if (e === 0x22 || e === 0x5c || e === 0x2f || e === 0x62 || e === 0x66 || e === 0x6e || e === 0x72 || e === 0x74) {
@@ -319,23 +385,23 @@ export class JsonScanner {
 
   /** Any value, validated and passed over. */
   private skipValue(): void {
-    const text = this.text;
-    const c = text.charCodeAt(this.pos);
+    const b = this.bytes;
+    const c = b[this.pos];
     if (c === 0x22) { this.string(); return; }
     if (c === 0x7b) {
       this.pos++;
       this.ws();
-      if (text.charCodeAt(this.pos) === 0x7d) { this.pos++; return; }
+      if (b[this.pos] === 0x7d) { this.pos++; return; }
       for (;;) {
-        if (text.charCodeAt(this.pos) !== 0x22) throw NOT_JSON;
+        if (b[this.pos] !== 0x22) throw NOT_JSON;
         this.string();
         this.ws();
-        if (text.charCodeAt(this.pos) !== 0x3a) throw NOT_JSON;
+        if (b[this.pos] !== 0x3a) throw NOT_JSON;
         this.pos++;
         this.ws();
         this.skipValue();
         this.ws();
-        const d = text.charCodeAt(this.pos++);
+        const d = b[this.pos++];
         if (d === 0x7d) return;
         if (d !== 0x2c) throw NOT_JSON;
         this.ws();
@@ -344,16 +410,16 @@ export class JsonScanner {
     if (c === 0x5b) {
       this.pos++;
       this.ws();
-      if (text.charCodeAt(this.pos) === 0x5d) { this.pos++; return; }
+      if (b[this.pos] === 0x5d) { this.pos++; return; }
       for (;;) {
         this.skipValue();
         this.ws();
-        const d = text.charCodeAt(this.pos++);
+        const d = b[this.pos++];
         if (d === 0x5d) return;
         if (d !== 0x2c) throw NOT_JSON;
         this.ws();
       }
     }
-    this.scalar(false);
+    this.scalar();
   }
 }

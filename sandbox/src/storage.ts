@@ -6,31 +6,64 @@ import { mkdirSync, readFileSync, renameSync, writeFileSync, existsSync, openSyn
 import { join } from 'node:path';
 import type { TableDef } from './catalog';
 import { decimalText, Stored } from './types';
+import { Source, Vector } from './vector';
 
 /** Converted rows of one load, column by column (the table's column order). */
-export interface Batch {
-  columns: Stored[][];
-  rows: number;
-}
+export class Batch {
+  rows = 0;
+  readonly vectors: Vector[];
 
-export function emptyBatch(columnCount: number): Batch {
-  return { columns: Array.from({ length: columnCount }, () => []), rows: 0 };
+  /** `source`: the body the load's byte ranges refer to, if it kept any. */
+  constructor(columnCount: number, readonly source?: Source) {
+    this.vectors = Array.from({ length: columnCount }, () => new Vector(source));
+  }
+
+  static of(columns: Stored[][], rows: number): Batch {
+    const batch = new Batch(0);
+    batch.vectors.push(...columns.map((values) => Vector.of(values)));
+    batch.rows = rows;
+    return batch;
+  }
+
+  /** The values, column by column (read-back, persistence: made on each call). */
+  get columns(): Stored[][] {
+    return this.vectors.map((v) => v.values(this.rows));
+  }
+
+  /** A segment file holds the values as before: `{"columns": [[…], …], "rows": n}`. */
+  toJSON(): { columns: Stored[][]; rows: number } {
+    return { columns: this.columns, rows: this.rows };
+  }
+
+  /**
+   * Fixes the batch at its rows. When the rows refer to less than half of the body (most rows filtered, or
+   * few text columns), the bytes they refer to are copied out so the body is not kept for them.
+   */
+  finish(): void {
+    const source = this.source;
+    const referred = source ? this.vectors.reduce((sum, v) => sum + v.rangeBytes(this.rows), 0) : 0;
+    const into = source && referred * 2 < source.bytes.length ? new Source(Buffer.allocUnsafeSlow(referred), source.ascii) : undefined;
+    let at = 0;
+    for (const v of this.vectors) at = v.finish(this.rows, into, at);
+  }
 }
 
 /** Appends one batch to another (the transaction API loads several bodies into one transaction). */
 export function appendBatch(into: Batch, from: Batch): void {
-  for (let c = 0; c < into.columns.length; c++) {
-    const dst = into.columns[c]!;
-    const src = from.columns[c]!;
-    for (let i = 0; i < src.length; i++) dst.push(src[i]!);
+  for (let c = 0; c < into.vectors.length; c++) {
+    const dst = into.vectors[c]!;
+    const src = from.vectors[c]!;
+    for (let i = 0; i < from.rows; i++) dst.set(into.rows + i, src.get(i));
   }
   into.rows += from.rows;
 }
 
 export class TableData {
   rows = 0;
-  /** DUPLICATE KEY: each load's batch kept as it is, so a commit costs nothing per row. */
+  /** DUPLICATE KEY: each load's batch kept as it is, so a commit costs nothing per row… */
   private chunks: Batch[] = [];
+  /** …until a read-back joins them here. */
+  private joined?: Stored[][];
   /** The key models: flat columns, and key → row index to replace or merge. */
   private readonly flat?: Stored[][];
   private readonly index?: Map<unknown, number>;
@@ -45,12 +78,16 @@ export class TableData {
   /** All rows, column by column (read-back only: DUPLICATE tables are joined on demand). */
   get columns(): Stored[][] {
     if (this.flat) return this.flat;
-    if (this.chunks.length !== 1) {
-      const joined = emptyBatch(this.def.columns.length);
-      for (const chunk of this.chunks) appendBatch(joined, chunk);
-      this.chunks = [joined];
+    const joined = (this.joined ??= this.def.columns.map(() => []));
+    for (const chunk of this.chunks) {
+      for (let c = 0; c < joined.length; c++) {
+        const values = joined[c]!;
+        const vector = chunk.vectors[c]!;
+        for (let i = 0; i < chunk.rows; i++) values.push(vector.get(i));
+      }
     }
-    return this.chunks[0]?.columns ?? this.def.columns.map(() => []);
+    this.chunks = [];
+    return joined;
   }
 
   apply(batch: Batch): void {
@@ -62,22 +99,23 @@ export class TableData {
     }
     const cols = this.flat;
     const keys = this.def.keys;
-    const single = keys.length === 1 ? batch.columns[keys[0]!]! : undefined;
+    const values = batch.columns;
+    const single = keys.length === 1 ? values[keys[0]!]! : undefined;
     for (let i = 0; i < n; i++) {
-      const key = single ? single[i] : keys.map((k) => String(batch.columns[k]![i])).join('\u0000');
+      const key = single ? single[i] : keys.map((k) => String(values[k]![i])).join('\u0000');
       const at = this.index.get(key);
       if (at === undefined) {
         this.index.set(key, this.rows);
-        for (let c = 0; c < cols.length; c++) cols[c]!.push(batch.columns[c]![i]!);
+        for (let c = 0; c < cols.length; c++) cols[c]!.push(values[c]![i]!);
         this.rows++;
       } else if (this.def.keyType === 'AGGREGATE') {
         for (let c = 0; c < cols.length; c++) {
           const column = this.def.columns[c]!;
           if (column.isKey) continue;
-          cols[c]![at] = aggregate(column.aggregate!, cols[c]![at]!, batch.columns[c]![i]!, column.type.scale);
+          cols[c]![at] = aggregate(column.aggregate!, cols[c]![at]!, values[c]![i]!, column.type.scale);
         }
       } else {
-        for (let c = 0; c < cols.length; c++) cols[c]![at] = batch.columns[c]![i]!;
+        for (let c = 0; c < cols.length; c++) cols[c]![at] = values[c]![i]!;
       }
     }
   }
@@ -194,7 +232,8 @@ export class DataDir {
   readSegment(txnId: number): Batch | undefined {
     const path = join(this.dir, 'segments', `${txnId}.json`);
     if (!existsSync(path)) return undefined;
-    return JSON.parse(readFileSync(path, 'utf8')) as Batch;
+    const saved = JSON.parse(readFileSync(path, 'utf8')) as { columns: Stored[][]; rows: number };
+    return Batch.of(saved.columns, saved.rows);
   }
 
   dropSegment(txnId: number): void {

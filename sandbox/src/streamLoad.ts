@@ -2,17 +2,21 @@
 // columns, WHERE, conversions) compiled once, then the body parsed row by row into a Batch.
 // Messages are StarRocks' own words where they are known (shared spec, starrocks-reference.md §5).
 
-import { isAscii } from 'node:buffer';
+import { isAscii, isUtf8 } from 'node:buffer';
 import type { ColumnMapping } from '../../server/src/language/ast';
 import type { TableDef } from './catalog';
 import { compileExpression, Compiled, PlanError, Scope } from './expressions';
 import { EvalContext, truthy } from './functions';
 import { applyPath, compilePath, PathStep } from './jsonpath';
-import { JsonScanner, keyTree } from './jsonScan';
+import { JsonScanner, keyTree, Token, Tokens } from './jsonScan';
 import { parseColumnMappings, parseExpression, SyntaxFailure } from './language';
-import { Batch, emptyBatch } from './storage';
+import { Batch } from './storage';
 import { DEFAULT_TIMEZONE, partsAt, zone, Zone } from './time';
-import { Converter, formatDateTime, INVALID, REJECT, Stored, typeText, utf8Length } from './types';
+import {
+  byteConversion, Converter, formatDateTime, INVALID, isCanonicalDateAt, isCanonicalDateTimeAt, REJECT, simpleDoubleAt, simpleIntAt,
+  Stored, typeText, utf8Length,
+} from './types';
+import { Source, Vector } from './vector';
 
 export type Headers = Record<string, string | undefined>;
 
@@ -91,6 +95,8 @@ export interface Plan {
   slotCount: number;
   derived: { slot: number; fn: Compiled }[];
   where?: Compiled;
+  /** Source slots an expression reads: the fast paths make their values as the general path has them. */
+  exprSlots: number[];
   /** Per table column: the slot feeding it, or -1 for a constant (default or NULL). */
   targetSlots: number[];
   constants: Stored[];
@@ -156,8 +162,13 @@ export function planLoad(def: TableDef, headers: Headers, format: 'csv' | 'json'
   sourceNames.forEach((n, i) => slotOf.set(n.toLowerCase(), i));
   const derived: { slot: number; fn: Compiled }[] = [];
   const derivedSlot = new Map<string, number>();
+  const exprSlots = new Set<number>();
   const scope: Scope = {
-    slot: (name) => slotOf.get(name.toLowerCase()) ?? derivedSlot.get(name.toLowerCase()),
+    slot: (name) => {
+      const source = slotOf.get(name.toLowerCase());
+      if (source !== undefined) exprSlots.add(source);
+      return source ?? derivedSlot.get(name.toLowerCase());
+    },
     tableName: def.name,
   };
   try {
@@ -233,7 +244,7 @@ export function planLoad(def: TableDef, headers: Headers, format: 'csv' | 'json'
   return {
     def, format, columnSeparator, rowDelimiter, trimSpace, skipHeader, strict,
     maxFilterRatio: parseRatio(headers['max_filter_ratio']),
-    sourceNames, slotCount: sourceNames.length + derived.length, derived, where, targetSlots, constants,
+    sourceNames, slotCount: sourceNames.length + derived.length, derived, where, exprSlots: [...exprSlots], targetSlots, constants,
     jsonPaths, jsonRoot, stripOuterArray, ctx, direct,
   };
 }
@@ -251,6 +262,14 @@ export interface LoadResult {
 
 const MAX_ERROR_LINES = 1000;
 
+// Module-level copies of imported constants: read per value, and an import is a property read each time.
+const { NULL: NULL_TOKEN, TEXT, NUMBER, PLAIN_NUMBER } = Token;
+const INVALID_VALUE = INVALID;
+const REJECTED = REJECT;
+
+/** byteConversion kinds as numbers, for a switch per value. */
+const FAST = { none: 0, int: 1, float: 2, double: 3, text: 4, date: 5, datetime: 6 } as const;
+
 class Runner {
   readonly batch: Batch;
   total = 0;
@@ -258,23 +277,42 @@ class Runner {
   unselected = 0;
   readonly errors: string[] = [];
   private readonly row: unknown[];
-  private readonly cols: Stored[][];
+  private readonly vectors: Vector[];
   private readonly converters: Converter[];
   private readonly nullable: boolean[];
+  /** The fast paths' tokens of the current row, and how each column converts from its bytes. */
+  private readonly tokens: Tokens;
+  private readonly fastKind: number[];
+  private readonly fastMin: number[];
+  private readonly fastMax: number[];
+  /** Per slot: converted from its token (a source slot no expression reads). */
+  private readonly fromToken: boolean[];
   private reason = '';
   private text = '';
   private lineStart = 0;
   private lineEnd = 0;
-  private readonly csvLine = (): string => this.text.slice(this.lineStart, this.lineEnd);
+  private readonly csvLine = (): string => this.piece(this.lineStart, this.lineEnd);
   /** A JSON row as the general path logs it (JSON.stringify of the parsed row). */
-  private readonly jsonLine = (): string => JSON.stringify(JSON.parse(this.text.slice(this.lineStart, this.lineEnd)));
+  private readonly jsonLine = (): string => JSON.stringify(JSON.parse(this.piece(this.lineStart, this.lineEnd)));
 
-  constructor(readonly plan: Plan) {
-    this.batch = emptyBatch(plan.def.columns.length);
+  /** `source`: the body, for the fast paths (valid UTF-8); the general paths run over its text. */
+  constructor(readonly plan: Plan, private readonly source?: Source) {
+    this.batch = new Batch(plan.def.columns.length, source);
     this.row = new Array<unknown>(plan.slotCount).fill(null);
-    this.cols = this.batch.columns;
+    this.vectors = this.batch.vectors;
     this.converters = plan.def.columns.map((c) => c.convert);
     this.nullable = plan.def.columns.map((c) => c.nullable);
+    this.tokens = new Tokens(plan.sourceNames.length);
+    const fast = plan.def.columns.map((c) => byteConversion(c.type));
+    this.fastKind = fast.map((f) => FAST[f.kind]);
+    this.fastMin = fast.map((f) => f.min);
+    this.fastMax = fast.map((f) => f.max);
+    this.fromToken = Array.from({ length: plan.slotCount }, (_, slot) => slot < plan.sourceNames.length && !plan.exprSlots.includes(slot));
+  }
+
+  /** Text [start, end) of the body (byte offsets on the fast paths). */
+  private piece(start: number, end: number): string {
+    return this.source ? this.source.decode(start, end) : this.text.slice(start, end);
   }
 
   /** Filters a row; `raw` is its source text, or a function giving it (only called when logged). */
@@ -286,19 +324,71 @@ class Runner {
   /** Converts one value for table column c; false (with `reason` set) when the row must be filtered. */
   private convert(c: number, v: unknown): boolean {
     const out = this.converters[c]!(v);
-    if (out === REJECT || out === INVALID || (out === null && !this.nullable[c])) return this.refuse(c, v, out);
+    if (out === REJECTED || out === INVALID_VALUE || (out === null && !this.nullable[c])) return this.refuse(c, v, out);
     // Written in place at the next row index: a row refused later is simply overwritten by the next one.
-    this.cols[c]![this.batch.rows] = out;
+    this.vectors[c]!.set(this.batch.rows, out as Stored);
     return true;
+  }
+
+  /**
+   * Converts the token of a slot for table column c, straight from its bytes when the result is certain
+   * (what the converter would return for the token's value); otherwise as convert() does with that value.
+   */
+  private convertToken(c: number, slot: number): boolean {
+    const tokens = this.tokens;
+    const kind = tokens.kinds[slot]!;
+    const start = tokens.starts[slot]!;
+    const end = tokens.ends[slot]!;
+    const vector = this.vectors[c]!;
+    const at = this.batch.rows;
+    const bytes = this.source!.bytes;
+    if (kind === TEXT) {
+      switch (this.fastKind[c]) {
+        case FAST.text:
+          // Valid UTF-8: the value's length in bytes is its span.
+          if (end - start <= this.fastMax[c]!) { vector.setRange(at, start, end); return true; }
+          break;
+        case FAST.datetime:
+          if (isCanonicalDateTimeAt(bytes, start, end)) { vector.setRange(at, start, end); return true; }
+          break;
+        case FAST.date:
+          if (isCanonicalDateAt(bytes, start, end)) { vector.setRange(at, start, end); return true; }
+          break;
+      }
+    } else if (kind === NULL_TOKEN && this.nullable[c]) {
+      vector.setNull(at);
+      return true;
+    }
+    if (kind === TEXT || kind === NUMBER || kind === PLAIN_NUMBER) {
+      // A number's text or a JSON number token: both parse to what the converter makes of the value.
+      switch (this.fastKind[c]) {
+        case FAST.int: {
+          const n = simpleIntAt(bytes, start, end);
+          if (n >= this.fastMin[c]! && n <= this.fastMax[c]!) { vector.setNumber(at, n); return true; }
+          break;
+        }
+        case FAST.double: {
+          const n = simpleDoubleAt(bytes, start, end);
+          if (n === n) { vector.setNumber(at, n); return true; }
+          break;
+        }
+        case FAST.float: {
+          const n = simpleDoubleAt(bytes, start, end);
+          if (n === n && Number.isFinite(Math.fround(n))) { vector.setNumber(at, Math.fround(n)); return true; }
+          break;
+        }
+      }
+    }
+    return this.convert(c, tokens.value(slot, this.source!));
   }
 
   private refuse(c: number, v: unknown, converted: unknown): boolean {
     const column = this.plan.def.columns[c]!;
-    if (converted === REJECT) {
+    if (converted === REJECTED) {
       this.reason = `The length of input is longer than schema. column: ${column.name}, input length: ${utf8Length(String(v))}, schema length: ${column.type.length}`;
       return false;
     }
-    if (converted === INVALID && this.plan.strict) {
+    if (converted === INVALID_VALUE && this.plan.strict) {
       this.reason = `Value '${String(v)}' is out of range or invalid for column '${column.name}' with type ${typeText(column.type)} in strict mode`;
       return false;
     }
@@ -308,7 +398,7 @@ class Runner {
         : `Value '${String(v)}' converted to NULL for non-nullable column '${column.name}' with type ${typeText(column.type)}`;
       return false;
     }
-    this.cols[c]![this.batch.rows] = null;
+    this.vectors[c]!.setNull(this.batch.rows);
     return true;
   }
 
@@ -318,14 +408,21 @@ class Runner {
 
   /** Drops what refused rows left past the last accepted row. */
   finish(): void {
-    for (const col of this.cols) col.length = this.batch.rows;
+    this.batch.finish();
   }
 
-  /** Handles one row whose source slots are filled. */
-  processSlots(raw: string | (() => string)): void {
+  /**
+   * Handles one row whose source slots are filled: with values in `row`, or (`fromTokens`, the fast paths)
+   * as tokens, of which only those an expression reads are made into values.
+   */
+  processSlots(raw: string | (() => string), fromTokens: boolean): void {
     const plan = this.plan;
     const row = this.row;
     this.total++;
+    if (fromTokens) {
+      const read = plan.exprSlots;
+      for (let i = 0; i < read.length; i++) row[read[i]!] = this.tokens.value(read[i]!, this.source!);
+    }
     try {
       for (const d of plan.derived) row[d.slot] = d.fn(row);
     } catch (error) {
@@ -333,13 +430,14 @@ class Runner {
       return;
     }
     const slots = plan.targetSlots;
+    const fromToken = this.fromToken;
     for (let c = 0; c < slots.length; c++) {
       const slot = slots[c]!;
       if (slot < 0) {
-        this.cols[c]![this.batch.rows] = plan.constants[c]!;
+        this.vectors[c]!.set(this.batch.rows, plan.constants[c]!);
         continue;
       }
-      if (!this.convert(c, row[slot])) {
+      if (!(fromTokens && fromToken[slot] ? this.convertToken(c, slot) : this.convert(c, row[slot]))) {
         this.reject(this.reason, raw);
         return;
       }
@@ -351,6 +449,7 @@ class Runner {
     this.accept();
   }
 
+  /** The general CSV path, over the body's text. */
   runCsv(text: string): void {
     this.text = text;
     const plan = this.plan;
@@ -403,31 +502,79 @@ class Runner {
         // A closure per row would cost more than the row; the slice is made only for rejected rows.
         this.lineStart = start;
         this.lineEnd = end;
-        this.processSlots(this.csvLine);
+        this.processSlots(this.csvLine, false);
       }
     }
+  }
+
+  /**
+   * The CSV fast path: the fields of each line as tokens of the body's bytes, in one pass. False (nothing
+   * done) unless the separator and the delimiter are single, different ASCII bytes and nothing is trimmed.
+   */
+  runCsvBytes(): boolean {
+    const plan = this.plan;
+    const sep = plan.columnSeparator.charCodeAt(0);
+    const delim = plan.rowDelimiter.charCodeAt(0);
+    if (plan.columnSeparator.length !== 1 || plan.rowDelimiter.length !== 1 || sep >= 0x80 || delim >= 0x80 || sep === delim || plan.trimSpace) return false;
+    const b = this.source!.bytes;
+    const len = b.length;
+    const expected = plan.sourceNames.length;
+    const { kinds, starts, ends } = this.tokens;
+    let skip = plan.skipHeader;
+    let pos = 0;
+    while (pos < len) {
+      const start = pos;
+      let n = 0;
+      let p = pos;
+      for (;;) {
+        const fieldStart = p;
+        let c = 0;
+        while (p < len && (c = b[p]!) !== sep && c !== delim) p++;
+        if (n < expected) {
+          starts[n] = fieldStart;
+          ends[n] = p;
+          kinds[n] = p - fieldStart === 2 && b[fieldStart] === 0x5c && b[fieldStart + 1] === 0x4e ? NULL_TOKEN : TEXT; // \N
+        }
+        n++;
+        if (p >= len || c === delim) break;
+        p++;
+      }
+      const end = p;
+      pos = p + 1;
+      if (end === start) continue; // empty lines carry no row
+      if (skip > 0) { skip--; continue; }
+      if (n !== expected) {
+        this.total++;
+        this.reject(`Value count does not match column count. Expect ${expected}, but got ${n}`, this.source!.decode(start, end));
+        continue;
+      }
+      this.lineStart = start;
+      this.lineEnd = end;
+      this.processSlots(this.csvLine, true);
+    }
+    return true;
   }
 
   /**
    * The fast path (jsonScan.ts): false when it does not take this body, or the body is not the one JSON
    * document it expects; the rows seen so far must then be dropped (a new Runner) and runJson run.
    */
-  scanJson(text: string): boolean {
+  scanJson(): boolean {
     const plan = this.plan;
     if (plan.jsonRoot) return false;
     const tree = keyTree(plan.jsonPaths ?? plan.sourceNames.map((name) => [name]));
     if (!tree) return false;
-    this.text = text;
-    const scanner = new JsonScanner(tree, plan.sourceNames.length, !plan.jsonPaths, (start, end, exact) => {
+    const source = this.source!;
+    const scanner = new JsonScanner(tree, this.tokens, !plan.jsonPaths, (start, end, exact) => {
       if (exact) {
         this.lineStart = start;
         this.lineEnd = end;
-        this.processSlots(this.jsonLine);
+        this.processSlots(this.jsonLine, true);
       } else {
-        this.jsonRow(JSON.parse(text.slice(start, end)));
+        this.jsonRow(JSON.parse(source.decode(start, end)));
       }
     });
-    return scanner.scan(text, plan.stripOuterArray, this.row);
+    return scanner.scan(source.bytes, plan.stripOuterArray);
   }
 
   runJson(text: string): void {
@@ -506,7 +653,7 @@ class Runner {
         row[i] = jsonScalar(v);
       }
     }
-    this.processSlots(raw);
+    this.processSlots(raw, false);
   }
 }
 
@@ -518,18 +665,30 @@ function jsonScalar(v: unknown): string | null {
   return JSON.stringify(v);
 }
 
-/** `scanner: false` keeps JSON on the general path (tests compare the two). */
+/**
+ * Runs a load over a body. The fast paths (runCsvBytes, scanJson) read the body's bytes and need each
+ * value's text to be its bytes, so they take valid UTF-8 only; `scanner: false` keeps every body on the
+ * general paths (tests compare the two).
+ */
 export function runLoad(plan: Plan, body: Buffer, options: { scanner?: boolean } = {}): LoadResult {
-  let runner = new Runner(plan);
-  // ASCII decodes the same either way, several times faster as ASCII.
-  const text = isAscii(body) ? body.toString('ascii') : body.toString('utf8');
-  if (plan.format === 'csv') runner.runCsv(text);
-  else if (options.scanner === false || !runner.scanJson(text)) {
+  const ascii = isAscii(body);
+  let runner: Runner | undefined;
+  if (options.scanner !== false && body.length <= MAX_OFFSET && (ascii || isUtf8(body))) {
+    runner = new Runner(plan, new Source(body, ascii));
+    if (!(plan.format === 'csv' ? runner.runCsvBytes() : runner.scanJson())) runner = undefined;
+  }
+  if (!runner) {
     runner = new Runner(plan);
-    runner.runJson(text);
+    // ASCII decodes the same either way, several times faster as ASCII.
+    const text = ascii ? body.toString('ascii') : body.toString('utf8');
+    if (plan.format === 'csv') runner.runCsv(text);
+    else runner.runJson(text);
   }
   runner.finish();
   return { batch: runner.batch, total: runner.total, filtered: runner.filtered, unselected: runner.unselected, errors: runner.errors };
 }
+
+/** Byte offsets are kept in Int32Arrays. */
+const MAX_OFFSET = 2 ** 31 - 1;
 
 export { PlanError };

@@ -124,6 +124,53 @@ function parseIntText(s: string): number {
   return negative ? -n : n;
 }
 
+/**
+ * Bytes [start, end) as `-?[0-9]{1,15}`: the number parseIntText gives that text. NaN for any other text,
+ * and for -0 (JSON and CSV disagree on it): callers convert those the general way.
+ */
+export function simpleIntAt(b: Uint8Array, start: number, end: number): number {
+  let i = start;
+  const negative = b[i] === 45;
+  if (negative) i++;
+  if (end - i < 1 || end - i > 15) return NaN;
+  let n = 0;
+  for (; i < end; i++) {
+    const d = b[i]! - 48;
+    if (d < 0 || d > 9) return NaN;
+    n = n * 10 + d;
+  }
+  if (!negative) return n;
+  return n === 0 ? NaN : -n;
+}
+
+const POW10 = [1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15];
+
+/**
+ * Bytes [start, end) as `-?[0-9]*(.[0-9]*)?` with 1 to 15 digits: the number Number() gives that text (the
+ * digits and the power of ten are both exact doubles, so their quotient is the correctly rounded value).
+ * NaN for any other text, and for -0: callers convert those the general way.
+ */
+export function simpleDoubleAt(b: Uint8Array, start: number, end: number): number {
+  let i = start;
+  const negative = b[i] === 45;
+  if (negative) i++;
+  let m = 0;
+  let digits = 0;
+  let point = -1;
+  for (; i < end; i++) {
+    const c = b[i]!;
+    if (c >= 48 && c <= 57) {
+      m = m * 10 + (c - 48);
+      digits++;
+    } else if (c === 46 && point < 0) point = digits;
+    else return NaN;
+  }
+  if (digits === 0 || digits > 15) return NaN;
+  const v = point < 0 || point === digits ? m : m / POW10[digits - point]!;
+  if (!negative) return v;
+  return m === 0 ? NaN : -v;
+}
+
 function bigIntText(s: string): bigint | undefined {
   const t = s.trim();
   if (!/^[+-]?\d+$/.test(t)) return undefined;
@@ -306,6 +353,25 @@ function digitsAt(s: string, start: number, count: number): number {
   return n;
 }
 
+/** digitsAt over bytes. */
+function byteDigitsAt(b: Uint8Array, start: number, count: number): number {
+  let n = 0;
+  for (let i = start; i < start + count; i++) {
+    const d = b[i]! - 48;
+    if (d < 0 || d > 9) return -1;
+    n = n * 10 + d;
+  }
+  return n;
+}
+
+function validDate(y: number, m: number, d: number): boolean {
+  return y >= 0 && m >= 1 && m <= 12 && d >= 1 && d <= daysInMonth(y, m);
+}
+
+function validTime(h: number, m: number, s: number): boolean {
+  return h >= 0 && h <= 23 && m >= 0 && m <= 59 && s >= 0 && s <= 59;
+}
+
 /**
  * Parses the date and datetime texts StarRocks accepts: `YYYY-MM-DD`, `YYYY-M-D`, `YYYYMMDD`,
  * each optionally followed by ` HH:MM:SS[.ffffff]` or `T…`, and `YYYYMMDDHHMMSS`.
@@ -366,10 +432,13 @@ export function formatDateTime(p: DateParts): string {
 
 function isCanonicalDate(s: string): boolean {
   if (s.length < 10 || s.charCodeAt(4) !== 45 || s.charCodeAt(7) !== 45) return false;
-  const y = digitsAt(s, 0, 4);
-  const m = digitsAt(s, 5, 2);
-  const d = digitsAt(s, 8, 2);
-  return y >= 0 && m >= 1 && m <= 12 && d >= 1 && d <= daysInMonth(y, m);
+  return validDate(digitsAt(s, 0, 4), digitsAt(s, 5, 2), digitsAt(s, 8, 2));
+}
+
+/** Bytes [start, end) are a valid `YYYY-MM-DD`: the date converter stores such a text as it is. */
+export function isCanonicalDateAt(b: Uint8Array, start: number, end: number): boolean {
+  return end - start === 10 && b[start + 4] === 45 && b[start + 7] === 45
+    && validDate(byteDigitsAt(b, start, 4), byteDigitsAt(b, start + 5, 2), byteDigitsAt(b, start + 8, 2));
 }
 
 /** The last date text converted and its result: rows of a load mostly repeat a date, and share its string. */
@@ -397,10 +466,14 @@ const dateConverter: Converter = (v) => {
 /** `YYYY-MM-DD HH:MM:SS` exactly, valid: stored as given, without re-formatting. */
 function isCanonicalDateTime(s: string): boolean {
   if (s.length !== 19 || s.charCodeAt(10) !== 32 || s.charCodeAt(13) !== 58 || s.charCodeAt(16) !== 58 || !isCanonicalDate(s)) return false;
-  const h = digitsAt(s, 11, 2);
-  const m = digitsAt(s, 14, 2);
-  const sec = digitsAt(s, 17, 2);
-  return h >= 0 && h <= 23 && m >= 0 && m <= 59 && sec >= 0 && sec <= 59;
+  return validTime(digitsAt(s, 11, 2), digitsAt(s, 14, 2), digitsAt(s, 17, 2));
+}
+
+/** Bytes [start, end) are a valid `YYYY-MM-DD HH:MM:SS`: the datetime converter stores such a text as it is. */
+export function isCanonicalDateTimeAt(b: Uint8Array, start: number, end: number): boolean {
+  return end - start === 19 && b[start + 10] === 32 && b[start + 13] === 58 && b[start + 16] === 58
+    && isCanonicalDateAt(b, start, start + 10)
+    && validTime(byteDigitsAt(b, start + 11, 2), byteDigitsAt(b, start + 14, 2), byteDigitsAt(b, start + 17, 2));
 }
 
 const datetimeConverter: Converter = (v) => {
@@ -465,6 +538,31 @@ export function converterFor(type: ColumnType): Converter {
     case 'char': case 'varchar': return stringConverter(type.length ?? STRING_MAX);
     case 'json': return jsonConverter;
     default: throw new Error(`Type ${type.name} is not supported by the sandbox`);
+  }
+}
+
+/** How the fast paths convert a column's values straight from the body's bytes (general way otherwise). */
+export interface ByteConversion {
+  kind: 'int' | 'float' | 'double' | 'text' | 'date' | 'datetime' | 'none';
+  /** int: the range; text: the length in bytes. */
+  min: number;
+  max: number;
+}
+
+export function byteConversion(type: ColumnType): ByteConversion {
+  switch (type.name) {
+    case 'tinyint': case 'smallint': case 'int': {
+      const [min, max] = INT_RANGE[type.name]!;
+      return { kind: 'int', min, max };
+    }
+    // Up to 15 digits, any value fits and is exact.
+    case 'bigint': case 'largeint': return { kind: 'int', min: -Infinity, max: Infinity };
+    case 'float': return { kind: 'float', min: 0, max: 0 };
+    case 'double': return { kind: 'double', min: 0, max: 0 };
+    case 'date': return { kind: 'date', min: 0, max: 0 };
+    case 'datetime': return { kind: 'datetime', min: 0, max: 0 };
+    case 'char': case 'varchar': return { kind: 'text', min: 0, max: type.length ?? STRING_MAX };
+    default: return { kind: 'none', min: 0, max: 0 };
   }
 }
 
