@@ -36,6 +36,8 @@ export interface NewRead {
   ranges: PartitionRange[];
   batches: PartitionBatch[];
   caughtUp: boolean;
+  /** Built by the read-ahead, so the next task does not build it between two Stream Loads. */
+  body?: Body;
 }
 
 /**
@@ -162,7 +164,18 @@ export class Task {
         const read = (ahead && (await ahead)) || (await this.readNew(env, signal, start));
         if ('kind' in read) return read;
         caughtUp = read.caughtUp;
-        body = buildBody(this.job, read.batches);
+        // More is waiting in Kafka: read it — and build its body — while this batch is built, recorded and loads
+        // (unrecorded; see ReadAhead). Building ahead keeps the body off the path between two Stream Loads.
+        if (!caughtUp && env.readAhead && !signal.aborted) {
+          const next = new Map(start);
+          for (const r of read.ranges) next.set(r.partition, r.to + 1n);
+          env.readAhead.begin(next, async (aheadSignal) => {
+            const ahead = await this.readNew(env, aheadSignal, next);
+            return 'kind' in ahead || aheadSignal.aborted ? ahead : { ...ahead, body: buildBody(this.job, ahead.batches) };
+          });
+          env.log('debug', `reading ahead from ${[...next].map(([p, o]) => `${p}:${o}`).join(', ')} while the batch from ${[...start].map(([p, o]) => `${p}:${o}`).join(', ')} loads`);
+        }
+        body = read.body ?? buildBody(this.job, read.batches);
         // Checked before the range is recorded: nothing is sent and progress stays before the bad message, so
         // RESUME meets it again unless the offsets are ALTERed or the property is set to false. A recorded range
         // is never judged again this way: it may already be in StarRocks, so it is always sent as recorded.
@@ -178,13 +191,6 @@ export class Task {
         // Exactly-once step 1: the range is on disk before StarRocks sees a byte of it.
         await env.recordPending(pending);
         this.replay = pending;
-        // More is waiting in Kafka: read it while this batch loads (unrecorded; see ReadAhead).
-        if (!caughtUp && env.readAhead && !signal.aborted) {
-          const next = new Map(start);
-          for (const r of read.ranges) next.set(r.partition, r.to + 1n);
-          env.readAhead.begin(next, (aheadSignal) => this.readNew(env, aheadSignal, next));
-          env.log('debug', `reading ahead from ${[...next].map(([p, o]) => `${p}:${o}`).join(', ')} while batch ${pending.label} loads`);
-        }
       }
     } catch (err) {
       return this.sourceFailure(err, pending);

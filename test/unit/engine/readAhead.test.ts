@@ -90,8 +90,8 @@ test('read-ahead: the next range is read while a batch loads and adopted by the 
     await engine.execute(job('ahead'));
     await waitForJob(engine, (j) => j.statistic.loadedRows === ROWS, 20_000);
     assert.equal(loads.length, 3);
-    // The first load started after one read; the second range was read during it.
-    assert.ok(loads[0].readsAtEnd > loads[0].readsAtStart, `a read happened while the first batch loaded (${loads[0].readsAtStart} → ${loads[0].readsAtEnd})`);
+    // The second range was read ahead (it starts as soon as the first read ends) by the time the first batch loaded.
+    assert.ok(loads[0].readsAtEnd >= 2, `the next range was read while the first batch was built and loaded (${loads[0].readsAtStart} → ${loads[0].readsAtEnd})`);
     // The adopted read was not repeated: three batches took three reads plus the last task's check for more.
     assert.ok(kafka.readCalls <= 4, `reads: ${kafka.readCalls}`);
     const rows = sr.loadedRows();
