@@ -177,9 +177,25 @@ function isJsonSpace(b: number): boolean {
   return b === 0x20 || b === 0x0a || b === 0x0d || b === 0x09;
 }
 
+/** One DataView per underlying buffer: the messages of one Kafka response share it. */
+let viewedBuffer: ArrayBufferLike | undefined;
+let view: DataView | undefined;
+function dataView(b: Buffer): DataView {
+  if (b.buffer !== viewedBuffer || !view) {
+    viewedBuffer = b.buffer;
+    view = new DataView(b.buffer);
+  }
+  return view;
+}
+
 class JsonScan {
   highBytes = false;
-  constructor(private readonly b: Buffer, private readonly end: number) {}
+  private readonly view: DataView;
+  private readonly offset: number;
+  constructor(private readonly b: Buffer, private readonly end: number) {
+    this.view = dataView(b);
+    this.offset = b.byteOffset;
+  }
 
   private space(i: number): number {
     while (i < this.end && isJsonSpace(this.b[i])) i++;
@@ -235,8 +251,19 @@ class JsonScan {
   }
 
   private string(i: number): number {
-    const { b, end } = this;
-    for (i++; i < end; i++) {
+    const { b, end, view, offset } = this;
+    i++;
+    for (;;) {
+      // Four bytes at a time while none of them is special — a quote, a backslash, a control character or a
+      // non-ASCII byte (bit tricks on a 32-bit word): string contents are most of a message's bytes.
+      while (i + 4 <= end) {
+        const w = view.getUint32(offset + i, true);
+        const q = w ^ 0x22222222;
+        const s = w ^ 0x5c5c5c5c;
+        if ((((w - 0x20202020) & ~w) | ((q - 0x01010101) & ~q) | ((s - 0x01010101) & ~s) | w) & 0x80808080) break;
+        i += 4;
+      }
+      if (i >= end) return -1;
       const c = b[i];
       if (c === 0x22) return i + 1;
       if (c < 0x20) return -1;
@@ -251,8 +278,8 @@ class JsonScan {
           return -1;
         }
       }
+      i++;
     }
-    return -1;
   }
 
   private literal(i: number, word: string): number {

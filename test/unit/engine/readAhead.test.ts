@@ -1,6 +1,7 @@
 // Read-ahead (the next range read while a batch loads, unrecorded) and max_batch_rows applied to reads,
 // against the in-memory Kafka and StarRocks stand-ins.
 import { test } from 'node:test';
+import { isUtf8 } from 'node:buffer';
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -11,6 +12,7 @@ import { buildBody, jsonValueBytes } from '../../../engine/src/body';
 import { RoutineLoadJob } from '../../../engine/src/job';
 import type { StreamLoadRequest, StreamLoadResponse } from '../../../engine/src/ports';
 import { FakeKafka, FakeStarRocks, until, waitForJob } from './fakes';
+import { Random } from '../../helpers/random';
 
 const ROWS = 450_000; // max_batch_rows is at least 200,000: three batches of 200k, 200k and 50k
 
@@ -165,6 +167,35 @@ test('the JSON byte scan accepts exactly what JSON.parse accepts (after trimming
   }
   assert.equal(jsonValueBytes(Buffer.from([0x22, 0xff, 0x22])), undefined, 'invalid UTF-8 goes the general way');
   assert.equal(jsonValueBytes(Buffer.from('['.repeat(600) + ']'.repeat(600))), undefined, 'very deep nesting goes the general way');
+});
+
+test('the JSON byte scan agrees with JSON.parse on 5,000 random messages with long strings, at every alignment', () => {
+  const rnd = new Random(7);
+  // Pieces a string is made of: plain runs (the four-byte fast path), escapes, raw specials and non-ASCII text.
+  const pieces = ['abcdefgh', 'xyz', ' ', '\\"', '\\\\', '\\n', '\\u00e9', '\\u12', '\\x', '"', '\t', '\u0001', '\u001f', 'é', '€', '😀', '\u007f'];
+  for (let n = 0; n < 5000; n++) {
+    let str = '';
+    for (let k = rnd.int(0, 12); k > 0; k--) str += rnd.pick(pieces);
+    const text = `{"k":"${str}","n":${rnd.int(-5, 500)}}`;
+    let bytes = Buffer.from(text, 'utf8');
+    if (rnd.next() < 0.1) {
+      bytes = Buffer.from(bytes); // a stray invalid UTF-8 byte
+      bytes[rnd.int(0, bytes.length - 1)] = 0xff;
+    }
+    // Inside a larger buffer at a random offset, as messages sit in a Kafka response.
+    const pad = rnd.int(0, 7);
+    const holder = Buffer.alloc(pad + bytes.length + rnd.int(0, 7), 0x41);
+    bytes.copy(holder, pad);
+    const value = holder.subarray(pad, pad + bytes.length);
+    let parsed = true;
+    try {
+      if (!isUtf8(value)) throw new Error('invalid UTF-8');
+      JSON.parse(value.toString('utf8'));
+    } catch {
+      parsed = false;
+    }
+    assert.equal(jsonValueBytes(value) !== undefined, parsed, `message ${JSON.stringify(value.toString('latin1'))}`);
+  }
 });
 
 test('JSON bodies: valid messages forwarded byte for byte, invalid ones counted as error rows', () => {
