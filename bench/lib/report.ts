@@ -50,26 +50,32 @@ function na(name: string, s: Section<unknown> | undefined): string | undefined {
 
 const ceilingRate = (c: { rows: number; totalMs: number }): number => c.rows / (c.totalMs / 1000);
 
-/** Why a throughput number is what it is, from the phase times and CPU shares measured in the same run. */
+/**
+ * Why a throughput number is what it is, from the run's timeline (when reads and Stream Loads were in flight) and
+ * the CPU shares measured over the same interval. A task reads the next batch while the current one loads
+ * (read-ahead), so after the first batch the run is as fast as the slower of the two.
+ */
 export function throughputLimit(r: ScenarioResult, variant: string): string {
   const e = r.summary.engine[variant];
   if (!e) return '';
   const runs = r.runs[variant] ?? [];
-  const tasks = median(runs.map((x) => x.streamLoads));
+  const loads = median(runs.map((x) => x.streamLoads));
+  const seconds = median(runs.map((x) => x.seconds));
   const demand = e.engineCpuShare + e.engineRunQueueShare;
-  const parts: string[] = [];
-  if (r.partitions === 1) {
-    parts.push(`one task at a time reads, then loads: reading ${pct(e.readShare)} + Stream Load ${pct(e.streamLoadShare)} + the rest ${pct(Math.max(0, 1 - e.readShare - e.streamLoadShare))} (body, offsets to disk, scheduling) of the run, one after the other`);
-    if (e.streamLoadShare > e.readShare) parts.push('Stream Load (the sandbox parsing the body) is the longer phase');
-  } else if (demand >= 0.85) {
-    parts.push(`${fmt(tasks, 0)} concurrent tasks keep the engine's one thread busy: it was on a CPU ${pct(e.engineCpuShare)} of the run and waiting for one ${pct(e.engineRunQueueShare)} (decoding Kafka records and building bodies)`);
-  } else {
-    parts.push(`${fmt(tasks, 0)} concurrent tasks: reading ${pct(e.readShare)} and Stream Load ${pct(e.streamLoadShare)} summed over tasks; the engine was on a CPU ${pct(e.engineCpuShare)} and waiting ${pct(e.engineRunQueueShare)}`);
-  }
+  const parts: string[] = [
+    `the first batch was read and built in ${fmt(e.firstLoadS, 2)} s (${pct(e.firstLoadS / seconds)} of the run); after that a Stream Load was in flight ${pct(e.loadBusyAfterFirstShare)} of the time (${fmt(loads, 0)} loads${r.partitions > 1 ? ', concurrent tasks counted once' : ''}) and a read ${pct(e.readBusyShare)} of the run`,
+  ];
+  if (e.loadBusyAfterFirstShare >= 0.85) parts.push('so Stream Load — the sandbox parsing and storing the bodies — set the pace');
+  else if (demand >= 0.85) parts.push(`the engine's thread set the pace: on a CPU ${pct(e.engineCpuShare)} of the run and waiting for one ${pct(e.engineRunQueueShare)} (reading Kafka and building bodies)`);
+  else parts.push(`the engine was on a CPU ${pct(e.engineCpuShare)} of the run and waiting for one ${pct(e.engineRunQueueShare)}`);
   parts.push(`sandbox on a CPU ${pct(e.sandboxCpuShare)} (+${pct(e.sandboxRunQueueShare)} waiting), broker ${pct(e.brokerCpuShare)}`);
   if (e.engineRunQueueShare >= 0.25) parts.push(`the machine was contended: the engine waited for a free core ${pct(e.engineRunQueueShare)} of the run`);
   return parts.join('; ');
 }
+
+/** Rows per second of Stream Load in flight (union over tasks): what HTTP and the sandbox took while busy. */
+const loadRate = (x: { rows: number; seconds: number; loadBusyShare: number }): number => x.rows / (x.loadBusyShare * x.seconds);
+const readRate = (x: { rows: number; seconds: number; readBusyShare: number }): number => x.rows / (x.readBusyShare * x.seconds);
 
 export function headlines(r: Results): string[] {
   const out: string[] = [];
@@ -82,13 +88,13 @@ export function headlines(r: Results): string[] {
     }
   } else if (s.throughput) out.push(`engine throughput: not available: ${s.throughput.reason}`);
   if (s.throughput?.ok) {
-    // What the engine saw of Stream Load (HTTP + the sandbox) on one partition, where loads do not overlap.
+    // What the engine saw of Stream Load (HTTP + the sandbox) on one partition, while a load was in flight.
     const rates = s.throughput.data.filter((x) => x.partitions === 1).map((x) => {
       const runs = x.runs.tuned ?? [];
-      const rate = median(runs.map((y) => y.rows / (y.streamLoadShare * y.seconds)));
+      const rate = median(runs.map(loadRate));
       return `${x.format.toUpperCase()} ${fmtInt(rate)} rows/s (${fmtRatio(rate / x.summary.ceilingRowsPerS)} the kafkajs rate)`;
     });
-    if (rates.length) out.push(`Stream Load into the sandbox, per second spent loading: ${rates.join(', ')}`);
+    if (rates.length) out.push(`Stream Load into the sandbox, per second a load was in flight: ${rates.join(', ')}`);
   }
   if (s.sandbox?.ok && s.throughput?.ok) {
     const csv = s.throughput.data.filter((x) => x.format === 'csv').map((x) => Math.max(...Object.values(x.summary.engine).map((e) => e.rowsPerS)));
@@ -165,30 +171,19 @@ export function markdown(r: Results, chartFile?: string): string {
   const t = s.throughput;
   if (t?.ok) {
     L.push('Pre-filled topic, job from OFFSET_BEGINNING, timed from CREATE ROUTINE LOAD to the job event with every row loaded; the kafkajs consumer (its own process, a consumer group, `eachBatch`) is timed from joining its group to its last row. Default: the job\'s default properties and engine settings. Tuned: `max_batch_interval` 5, `desired_concurrent_number` 5, `routine_load_task_consume_second` 10.', '');
-    L.push('| scenario | rows × bytes | kafkajs rows/s (MB/s) | engine default rows/s (MB/s) | ÷ kafkajs | engine tuned rows/s (MB/s) | ÷ kafkajs | tuned: reading / Stream Load share | tuned: CPU engine / sandbox / broker | peak RSS (tuned) |');
+    L.push('| scenario | rows × bytes | kafkajs rows/s (MB/s) | engine default rows/s (MB/s) | ÷ kafkajs | engine tuned rows/s (MB/s) | ÷ kafkajs | tuned: first Stream Load at / in flight after it | tuned: CPU engine / sandbox / broker | peak RSS (tuned) |');
     L.push('|---|---|---|---|---|---|---|---|---|---|');
     for (const sc of t.data) {
       const d = sc.summary.engine.default;
       const tu = sc.summary.engine.tuned;
-      L.push(`| ${sc.id} | ${fmtInt(sc.rows)} × ${sc.rowBytes} B | ${fmtInt(sc.summary.ceilingRowsPerS)} (${mb(sc.summary.ceilingMBPerS)}) | ${fmtInt(d?.rowsPerS ?? NaN)} (${mb(d?.mbPerS ?? NaN)}) | **${fmtRatio(d?.ratio ?? NaN)}** | ${fmtInt(tu?.rowsPerS ?? NaN)} (${mb(tu?.mbPerS ?? NaN)}) | **${fmtRatio(tu?.ratio ?? NaN)}** | ${pct(tu?.readShare ?? NaN)} / ${pct(tu?.streamLoadShare ?? NaN)} | ${pct(tu?.engineCpuShare ?? NaN)} / ${pct(tu?.sandboxCpuShare ?? NaN)} / ${pct(tu?.brokerCpuShare ?? NaN)} | ${fmt(tu?.peakRssMB ?? NaN, 0)} MB |`);
+      L.push(`| ${sc.id} | ${fmtInt(sc.rows)} × ${sc.rowBytes} B | ${fmtInt(sc.summary.ceilingRowsPerS)} (${mb(sc.summary.ceilingMBPerS)}) | ${fmtInt(d?.rowsPerS ?? NaN)} (${mb(d?.mbPerS ?? NaN)}) | **${fmtRatio(d?.ratio ?? NaN)}** | ${fmtInt(tu?.rowsPerS ?? NaN)} (${mb(tu?.mbPerS ?? NaN)}) | **${fmtRatio(tu?.ratio ?? NaN)}** | ${fmt(tu?.firstLoadS ?? NaN, 2)} s / ${pct(tu?.loadBusyAfterFirstShare ?? NaN)} | ${pct(tu?.engineCpuShare ?? NaN)} / ${pct(tu?.sandboxCpuShare ?? NaN)} / ${pct(tu?.brokerCpuShare ?? NaN)} | ${fmt(tu?.peakRssMB ?? NaN, 0)} MB |`);
     }
-    L.push('', 'Per phase (tuned, medians): the rate of the engine\'s reads (rows ÷ time tasks spent reading) next to the kafkajs consumer, and the rate of its Stream Loads (rows ÷ time spent in Stream Load: HTTP plus the sandbox parsing and storing). One partition means one task at a time, reading then loading; the last column estimates the ratio if the next batch were read while the current one loads (time ≈ max(read, load) + the rest).', '');
-    L.push('| scenario | kafkajs rows/s | engine reads rows/s | Stream Load rows/s | rest of the run | est. ÷ kafkajs with read-ahead |', '|---|---|---|---|---|---|');
+    L.push('', 'Per phase (tuned, medians), from each run\'s timeline: the engine\'s reads (rows ÷ time at least one read was in flight) next to the kafkajs consumer; its Stream Loads (rows ÷ time at least one was in flight: HTTP plus the sandbox parsing and storing); when the first Stream Load started (the first batch read and built); and how much of the rest of the run a Stream Load was in flight (near 100%: the loads set the pace, reads keep up).', '');
+    L.push('| scenario | kafkajs rows/s | engine reads rows/s | Stream Load rows/s | first Stream Load at | Stream Load in flight after it |', '|---|---|---|---|---|---|');
     for (const sc of t.data) {
       const runs = sc.runs.tuned ?? [];
       if (runs.length === 0) continue;
-      const readRate = median(runs.map((x) => x.rows / (x.readShare * x.seconds)));
-      const loadRate = median(runs.map((x) => x.rows / (x.streamLoadShare * x.seconds)));
-      const rest = median(runs.map((x) => Math.max(0, 1 - x.readShare - x.streamLoadShare)));
-      const est = sc.partitions === 1
-        ? median(runs.map((x) => {
-            const read = x.readShare * x.seconds;
-            const load = x.streamLoadShare * x.seconds;
-            const other = Math.max(0, x.seconds - read - load);
-            return x.rows / (Math.max(read, load) + other) / sc.summary.ceilingRowsPerS;
-          }))
-        : Number.NaN;
-      L.push(`| ${sc.id} | ${fmtInt(sc.summary.ceilingRowsPerS)} | ${fmtInt(readRate)} | ${fmtInt(loadRate)} | ${sc.partitions === 1 ? pct(rest) : '(concurrent tasks)'} | ${sc.partitions === 1 ? fmtRatio(est) : '–'} |`);
+      L.push(`| ${sc.id} | ${fmtInt(sc.summary.ceilingRowsPerS)} | ${fmtInt(median(runs.map(readRate)))} | ${fmtInt(median(runs.map(loadRate)))} | ${fmt(median(runs.map((x) => x.firstLoadS)), 2)} s | ${pct(median(runs.map((x) => x.loadBusyAfterFirstShare)))} |`);
     }
     L.push('', 'What limits each number:', '');
     for (const sc of t.data) {

@@ -26,6 +26,13 @@ export interface EngineRun {
   /** Share of the run the engine / the sandbox were runnable but had no CPU (the machine was the limit). */
   engineRunQueueShare: number;
   sandboxRunQueueShare: number;
+  /** From the timeline: when the first Stream Load started (the first batch read and built), in s after CREATE. */
+  firstLoadS: number;
+  /** Share of the run at least one read / at least one Stream Load was in flight (the union over tasks). */
+  readBusyShare: number;
+  loadBusyShare: number;
+  /** Share of the time after the first Stream Load started in which one was in flight: near 100% means the loads set the pace. */
+  loadBusyAfterFirstShare: number;
   streamLoadKind: string;
   /** [ms since CREATE, rows loaded by all jobs] at each commit. */
   series: Array<[number, number]>;
@@ -78,6 +85,8 @@ export async function runEngine(world: World, sandbox: SandboxChild, o: EngineRu
     const brokerCpuS = world.brokerCpuSeconds() - broker0;
     const seconds = (t1 - t0) / 1000;
     if (process.env.BENCH_TIMELINE) printTimeline(t0, t1, stats);
+    const loads = stats.streamLoad.spans;
+    const firstLoad = loads.length > 0 ? Math.min(...loads.map((x) => x[0])) : t1;
     const rows = o.rows * jobs;
     const bytes = rows * o.rowBytes;
     return {
@@ -87,6 +96,10 @@ export async function runEngine(world: World, sandbox: SandboxChild, o: EngineRu
       streamLoadShare: stats.streamLoad.ms / 1000 / seconds, streamLoads: stats.streamLoad.loads, streamLoadKind: stats.streamLoadKind,
       readShare: stats.source.readMs / 1000 / seconds, watermarkShare: stats.source.watermarkMs / 1000 / seconds,
       engineRunQueueShare: stats.runQueueWaitS / seconds, sandboxRunQueueShare: sandboxStats.runQueueWaitS / seconds,
+      firstLoadS: (firstLoad - t0) / 1000,
+      readBusyShare: busyMs(stats.source.spans, t0, t1) / (t1 - t0),
+      loadBusyShare: busyMs(loads, t0, t1) / (t1 - t0),
+      loadBusyAfterFirstShare: t1 > firstLoad ? busyMs(loads, firstLoad, t1) / (t1 - firstLoad) : 0,
       series, stats,
     };
   } finally {
@@ -103,4 +116,17 @@ function printTimeline(t0: number, t1: number, stats: EngineStats): void {
   const ms = (t: number) => String(Math.round(t - t0)).padStart(6);
   const lines = spans.map((s) => `      ${s.kind} ${ms(s.a)} → ${ms(s.b)} ms  ${String(s.n).padStart(7)} rows`);
   process.stdout.write(`${lines.join('\n')}\n      done ${ms(t1)} ms\n`);
+}
+
+/** Milliseconds of [from, to] covered by at least one of the spans. */
+export function busyMs(spans: ReadonlyArray<readonly [number, number, number]>, from: number, to: number): number {
+  const sorted = spans.map(([a, b]) => [Math.max(a, from), Math.min(b, to)] as const).filter(([a, b]) => b > a).sort((x, y) => x[0] - y[0]);
+  let total = 0;
+  let end = -Infinity;
+  for (const [a, b] of sorted) {
+    if (b <= end) continue;
+    total += b - Math.max(a, end);
+    end = b;
+  }
+  return total;
 }

@@ -35,7 +35,7 @@ export interface ScenarioResult {
   summary: {
     ceilingRowsPerS: number;
     ceilingMBPerS: number;
-    engine: Record<string, { rowsPerS: number; mbPerS: number; ratio: number; pairedRatio: number; engineCpuShare: number; sandboxCpuShare: number; brokerCpuShare: number; streamLoadShare: number; readShare: number; engineRunQueueShare: number; sandboxRunQueueShare: number; peakRssMB: number }>;
+    engine: Record<string, { rowsPerS: number; mbPerS: number; ratio: number; pairedRatio: number; engineCpuShare: number; sandboxCpuShare: number; brokerCpuShare: number; streamLoadShare: number; readShare: number; firstLoadS: number; readBusyShare: number; loadBusyShare: number; loadBusyAfterFirstShare: number; engineRunQueueShare: number; sandboxRunQueueShare: number; peakRssMB: number }>;
   };
 }
 
@@ -83,7 +83,7 @@ export async function benchThroughput(world: World, o: ThroughputOptions): Promi
             const run = await runEngine(world, sandbox, { topic, format, rows, rowBytes: bytesPerRow, properties: v.properties, settings: v.settings });
             const { stats: _stats, ...kept } = run;
             (result.runs[v.id] ??= []).push(kept);
-            o.log(`    rep ${rep + 1} engine ${v.id}: ${Math.round(run.rowsPerS).toLocaleString('en-US')} rows/s in ${run.seconds.toFixed(1)} s: reading ${pc(run.readShare)}, Stream Load ${pc(run.streamLoadShare)}; CPU engine ${pc(run.engineCpuS / run.seconds)} (+${pc(run.engineRunQueueShare)} waiting for a core), sandbox ${pc(run.sandboxCpuS / run.seconds)}, broker ${pc(run.brokerCpuS / run.seconds)}`);
+            o.log(`    rep ${rep + 1} engine ${v.id}: ${Math.round(run.rowsPerS).toLocaleString('en-US')} rows/s in ${run.seconds.toFixed(1)} s: first Stream Load at ${run.firstLoadS.toFixed(2)} s, then one in flight ${pc(run.loadBusyAfterFirstShare)} of the time; CPU engine ${pc(run.engineCpuS / run.seconds)} (+${pc(run.engineRunQueueShare)} waiting for a core), sandbox ${pc(run.sandboxCpuS / run.seconds)}, broker ${pc(run.brokerCpuS / run.seconds)}`);
           }
         } finally {
           await sandbox.child.stop();
@@ -104,6 +104,10 @@ export async function benchThroughput(world: World, o: ThroughputOptions): Promi
           brokerCpuShare: median(runs.map((r) => r.brokerCpuS / r.seconds)),
           streamLoadShare: median(runs.map((r) => r.streamLoadShare)),
           readShare: median(runs.map((r) => r.readShare)),
+          firstLoadS: median(runs.map((r) => r.firstLoadS)),
+          readBusyShare: median(runs.map((r) => r.readBusyShare)),
+          loadBusyShare: median(runs.map((r) => r.loadBusyShare)),
+          loadBusyAfterFirstShare: median(runs.map((r) => r.loadBusyAfterFirstShare)),
           engineRunQueueShare: median(runs.map((r) => r.engineRunQueueShare)),
           sandboxRunQueueShare: median(runs.map((r) => r.sandboxRunQueueShare)),
           peakRssMB: median(runs.map((r) => r.peakRssMB)),
