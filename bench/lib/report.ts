@@ -65,7 +65,7 @@ export function throughputLimit(r: ScenarioResult, variant: string): string {
   const parts: string[] = [
     `the first batch was read and built in ${fmt(e.firstLoadS, 2)} s (${pct(e.firstLoadS / seconds)} of the run); after that a Stream Load was in flight ${pct(e.loadBusyAfterFirstShare)} of the time (${fmt(loads, 0)} loads${r.partitions > 1 ? ', concurrent tasks counted once' : ''}) and a read ${pct(e.readBusyShare)} of the run`,
   ];
-  if (e.loadBusyAfterFirstShare >= 0.85) parts.push('so Stream Load — the sandbox parsing and storing the bodies — set the pace');
+  if (e.loadBusyAfterFirstShare >= 0.85) parts.push('so Stream Load — sending the bodies over HTTP, the sandbox parsing and storing them — set the pace');
   else if (demand >= 0.85) parts.push(`the engine's thread set the pace: on a CPU ${pct(e.engineCpuShare)} of the run and waiting for one ${pct(e.engineRunQueueShare)} (reading Kafka and building bodies)`);
   else parts.push(`the engine was on a CPU ${pct(e.engineCpuShare)} of the run and waiting for one ${pct(e.engineRunQueueShare)}`);
   parts.push(`sandbox on a CPU ${pct(e.sandboxCpuShare)} (+${pct(e.sandboxRunQueueShare)} waiting), broker ${pct(e.brokerCpuShare)}`);
