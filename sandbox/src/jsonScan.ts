@@ -62,47 +62,73 @@ export class Tokens {
   }
 }
 
+/** 1 for the bytes a string holds as they are: not a quote, a backslash or a control character. */
+const PLAIN_BYTE = new Uint8Array(256);
+for (let c = 0x20; c < 256; c++) PLAIN_BYTE[c] = c === 0x22 || c === 0x5c ? 0 : 1;
+
 /** The paths of a load as a tree of keys; each node lists the source slots its value fills. */
 export class KeyNode {
   readonly slots: number[] = [];
-  readonly children: { key: string; bytes: Buffer; node: KeyNode }[] = [];
+  readonly children: KeyNode[] = [];
   /** Row number this key was last met in (a repeated key sends the row to the general path). */
   seen = -1;
-  /** Where the next search starts: rows mostly list their keys in one order. */
+  /** The key's UTF-8 bytes; `plain` when they hold no quote, backslash or control character. */
+  readonly bytes: Uint8Array;
+  readonly plain: boolean;
+  /** Which child expect() tries: rows mostly list their keys in one order. */
   private hint = 0;
 
+  constructor(readonly key = '') {
+    this.bytes = new Uint8Array(Buffer.from(key, 'utf8'));
+    this.plain = this.bytes.every((c) => PLAIN_BYTE[c] === 1);
+  }
+
   child(key: string): KeyNode {
-    let found = this.children.find((c) => c.key === key)?.node;
+    let found = this.findKey(key);
     if (!found) {
-      found = new KeyNode();
-      this.children.push({ key, bytes: Buffer.from(key, 'utf8'), node: found });
+      found = new KeyNode(key);
+      this.children.push(found);
     }
     return found;
   }
 
   /** The child for the unescaped key at bytes [start, end), without making a string. */
   find(b: Uint8Array, start: number, end: number): KeyNode | undefined {
-    const children = this.children;
-    const n = children.length;
     const length = end - start;
-    let j = this.hint;
-    for (let k = 0; k < n; k++) {
-      const c = children[j]!;
-      j = j + 1 === n ? 0 : j + 1;
+    for (const c of this.children) {
       const key = c.bytes;
       if (key.length !== length) continue;
       let i = 0;
       while (i < length && key[i] === b[start + i]) i++;
-      if (i === length) {
-        this.hint = j;
-        return c.node;
-      }
+      if (i === length) return c;
     }
     return undefined;
   }
 
+  /**
+   * The child whose key, then a closing quote, is at bytes[at…], if it is the one after the child found
+   * last. Keys with quotes, backslashes or control characters are left to find(), once the key's string
+   * has been scanned.
+   */
+  expect(b: Uint8Array, at: number): KeyNode | undefined {
+    const c = this.children[this.hint];
+    if (c === undefined || !c.plain) return undefined;
+    const key = c.bytes;
+    const length = key.length;
+    for (let i = 0; i < length; i++) if (key[i] !== b[at + i]) return undefined;
+    if (b[at + length] !== 0x22) return undefined;
+    this.hint = this.hint + 1 === this.children.length ? 0 : this.hint + 1;
+    return c;
+  }
+
+  /** After a key found otherwise, expect() tries the child after it. */
+  follow(child: KeyNode): void {
+    const i = this.children.indexOf(child);
+    this.hint = i + 1 === this.children.length ? 0 : i + 1;
+  }
+
   findKey(key: string): KeyNode | undefined {
-    return this.children.find((c) => c.key === key)?.node;
+    return this.children.find((c) => c.key === key);
   }
 }
 
@@ -130,17 +156,21 @@ export function keyTree(paths: PathStep[][]): KeyNode | undefined {
 class NotJson extends Error {}
 const NOT_JSON = new NotJson('not the JSON the scanner takes');
 
-/** 1 for the bytes a string holds as they are: not a quote, a backslash or a control character. */
-const PLAIN_BYTE = new Uint8Array(256);
-for (let c = 0x20; c < 256; c++) PLAIN_BYTE[c] = c === 0x22 || c === 0x5c ? 0 : 1;
-
 export class JsonScanner {
-  private bytes: Buffer = Buffer.alloc(0);
+  /** The body, and the same bytes as a plain Uint8Array (indexed faster than a Buffer). */
+  private body: Buffer = Buffer.alloc(0);
+  private bytes: Uint8Array = new Uint8Array(0);
   private length = 0;
-  private pos = 0;
+  /** The body's whole aligned words (plainEnd), from byte `wordsAt` of its ArrayBuffer; the body is at `offset`. */
+  private words: Int32Array = new Int32Array(0);
+  private wordsAt = 0;
+  private offset = 0;
   private rowNumber = 0;
   /** The row leaves the fast path (see the file comment). */
   private inexact = false;
+  /** What string() and scalar() found besides where they end. */
+  private escaped = false;
+  private kind = 0;
   private readonly required: KeyNode[];
   private readonly kinds: Uint8Array;
   private readonly starts: Int32Array;
@@ -151,7 +181,7 @@ export class JsonScanner {
    * `onRow(start, end, exact)`: the row's bytes are [start, end); with `exact` its tokens are filled.
    */
   constructor(private readonly root: KeyNode, tokens: Tokens, namesOnly: boolean, private readonly onRow: (start: number, end: number, exact: boolean) => void) {
-    this.required = namesOnly ? root.children.map((c) => c.node) : [];
+    this.required = namesOnly ? root.children : [];
     this.kinds = tokens.kinds;
     this.starts = tokens.starts;
     this.ends = tokens.ends;
@@ -162,52 +192,54 @@ export class JsonScanner {
    * exactly one such JSON document; rows already reported must then be discarded by the caller.
    */
   scan(bytes: Buffer, array: boolean): boolean {
-    this.bytes = bytes;
+    this.body = bytes;
+    this.bytes = new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.length);
     this.length = bytes.length;
-    this.pos = 0;
+    this.offset = bytes.byteOffset;
+    this.wordsAt = (bytes.byteOffset + 3) & ~3;
+    this.words = new Int32Array(bytes.buffer, this.wordsAt, Math.max(0, (bytes.byteOffset + bytes.length - this.wordsAt) >> 2));
     try {
-      this.ws();
-      const first = bytes[this.pos];
+      let pos = this.ws(0);
+      const first = bytes[pos];
       if (array) {
         if (first !== 0x5b) return false;
-        this.pos++;
-        this.ws();
-        if (bytes[this.pos] === 0x5d) this.pos++;
+        pos = this.ws(pos + 1);
+        if (bytes[pos] === 0x5d) pos++;
         else {
           for (;;) {
-            this.element();
-            this.ws();
-            const c = bytes[this.pos++];
+            pos = this.ws(this.element(pos));
+            const c = bytes[pos++];
             if (c === 0x5d) break;
             if (c !== 0x2c) return false;
-            this.ws();
+            pos = this.ws(pos);
           }
         }
       } else {
         if (first !== 0x7b) return false;
-        this.element();
+        pos = this.element(pos);
       }
-      this.ws();
-      return this.pos === this.length;
+      return this.ws(pos) === this.length;
     } catch (error) {
       // Invalid JSON, or nesting deeper than the stack: the general path decides.
       if (error === NOT_JSON || error instanceof RangeError) return false;
       throw error;
     } finally {
-      this.bytes = Buffer.alloc(0);
+      this.body = Buffer.alloc(0);
+      this.bytes = new Uint8Array(0);
+      this.words = new Int32Array(0);
     }
   }
 
-  /** One row: an element of the outer array, or the document itself. */
-  private element(): void {
-    const start = this.pos;
+  /** One row at pos: an element of the outer array, or the document itself. Returns where it ends. */
+  private element(start: number): number {
     const kinds = this.kinds;
     for (let i = 0; i < kinds.length; i++) kinds[i] = NULL;
     this.rowNumber++;
     this.inexact = false;
-    if (this.bytes[start] === 0x7b) this.object(this.root);
+    let end: number;
+    if (this.bytes[start] === 0x7b) end = this.object(this.root, start);
     else {
-      this.skipValue();
+      end = this.skipValue(start);
       this.inexact = true;
     }
     if (!this.inexact) {
@@ -216,74 +248,77 @@ export class JsonScanner {
         if (required[i]!.seen !== this.rowNumber) { this.inexact = true; break; }
       }
     }
-    this.onRow(start, this.pos, !this.inexact);
+    this.onRow(start, end, !this.inexact);
+    return end;
   }
 
-  private ws(): void {
+  /** Past the whitespace at pos (compact JSON has none: one comparison). */
+  private ws(pos: number): number {
     const b = this.bytes;
-    let pos = this.pos;
-    for (;;) {
+    const length = this.length;
+    while (pos < length) {
       const c = b[pos];
-      if (c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09) pos++;
-      else break;
+      if (c !== 0x20 && c !== 0x0a && c !== 0x0d && c !== 0x09) break;
+      pos++;
     }
-    this.pos = pos;
+    return pos;
   }
 
-  /** An object at pos whose keys are looked up in `node`. */
-  private object(node: KeyNode): void {
+  /** An object at pos whose keys are looked up in `node`; returns where it ends. */
+  private object(node: KeyNode, at: number): number {
     const b = this.bytes;
-    this.pos++; // {
-    this.ws();
-    if (b[this.pos] === 0x7d) { this.pos++; return; }
+    let pos = this.ws(at + 1);
+    if (b[pos] === 0x7d) return pos + 1;
     for (;;) {
-      if (b[this.pos] !== 0x22) throw NOT_JSON;
-      const keyStart = this.pos + 1;
-      const escaped = this.string();
-      const keyEnd = this.pos - 1;
-      let child: KeyNode | undefined;
-      if (escaped) {
-        child = node.findKey(JSON.parse(b.toString('utf8', keyStart - 1, keyEnd + 1)) as string);
-        if (child) this.inexact = true;
-      } else child = node.children.length === 0 ? undefined : node.find(b, keyStart, keyEnd);
-      this.ws();
-      if (b[this.pos] !== 0x3a) throw NOT_JSON;
-      this.pos++;
-      this.ws();
-      if (child === undefined) this.skipValue();
+      if (b[pos] !== 0x22) throw NOT_JSON;
+      let child = node.expect(b, pos + 1);
+      if (child !== undefined) pos += child.bytes.length + 2;
+      else {
+        const keyEnd = this.string(pos);
+        if (this.escaped) {
+          child = node.findKey(JSON.parse(this.body.toString('utf8', pos, keyEnd)) as string);
+          if (child) this.inexact = true;
+        } else child = node.children.length === 0 ? undefined : node.find(b, pos + 1, keyEnd - 1);
+        if (child) node.follow(child);
+        pos = keyEnd;
+      }
+      pos = this.ws(pos);
+      if (b[pos] !== 0x3a) throw NOT_JSON;
+      pos = this.ws(pos + 1);
+      if (child === undefined) pos = this.skipValue(pos);
       else {
         if (child.seen === this.rowNumber) this.inexact = true;
         child.seen = this.rowNumber;
-        this.value(child);
+        pos = this.value(child, pos);
       }
-      this.ws();
-      const c = b[this.pos++];
-      if (c === 0x7d) return;
+      pos = this.ws(pos);
+      const c = b[pos++];
+      if (c === 0x7d) return pos;
       if (c !== 0x2c) throw NOT_JSON;
-      this.ws();
+      pos = this.ws(pos);
     }
   }
 
-  /** A value on a path: notes it in the node's slots, goes down when it is an object with keys on paths. */
-  private value(node: KeyNode): void {
-    const start = this.pos;
+  /** A value on a path at pos: notes it in the node's slots, goes down when it is an object with keys on paths. */
+  private value(node: KeyNode, start: number): number {
     const c = this.bytes[start];
     let kind: number;
     let from = start;
     let to: number;
+    let end: number;
     if (c === 0x22) {
-      const escaped = this.string();
-      kind = escaped ? ESCAPED : TEXT;
-      to = this.pos;
-      if (!escaped) { from++; to--; }
+      end = this.string(start);
+      kind = this.escaped ? ESCAPED : TEXT;
+      to = end;
+      if (!this.escaped) { from++; to--; }
     } else if (c === 0x7b || c === 0x5b) {
-      if (c === 0x7b && node.children.length > 0) this.object(node);
-      else this.skipValue();
+      end = c === 0x7b && node.children.length > 0 ? this.object(node, start) : this.skipValue(start);
       kind = COMPOSITE;
-      to = this.pos;
+      to = end;
     } else {
-      kind = this.scalar();
-      to = this.pos;
+      end = this.scalar(start);
+      kind = this.kind;
+      to = end;
     }
     const slots = node.slots;
     for (let i = 0; i < slots.length; i++) {
@@ -292,19 +327,19 @@ export class JsonScanner {
       this.starts[slot] = from;
       this.ends[slot] = to;
     }
+    return end;
   }
 
-  /** A number, true, false or null at pos: its token kind. */
-  private scalar(): number {
+  /** A number, true, false or null at pos; its token kind in `kind`. Returns where it ends. */
+  private scalar(start: number): number {
     const b = this.bytes;
-    const start = this.pos;
     let c = b[start];
-    if (c === 0x74) return this.literal(0x72, 0x75, 0x65, 4, TRUE); // true
+    if (c === 0x74) return this.literal(start, 0x72, 0x75, 0x65, 4, TRUE); // true
     if (c === 0x66) { // false
       if (b[start + 4] !== 0x65) throw NOT_JSON;
-      return this.literal(0x61, 0x6c, 0x73, 5, FALSE);
+      return this.literal(start, 0x61, 0x6c, 0x73, 5, FALSE);
     }
-    if (c === 0x6e) return this.literal(0x75, 0x6c, 0x6c, 4, NULL); // null
+    if (c === 0x6e) return this.literal(start, 0x75, 0x6c, 0x6c, 4, NULL); // null
     // -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?
     let pos = start;
     // Whether the token is its own String(Number(token)): no exponent, at most 15 digits (so the shortest
@@ -333,8 +368,8 @@ export class JsonScanner {
       if (c === undefined || !(c >= 0x30 && c <= 0x39)) throw NOT_JSON;
       do c = b[++pos]; while (c !== undefined && c >= 0x30 && c <= 0x39);
     }
-    this.pos = pos;
-    return plain && digits <= 15 ? PLAIN_NUMBER : NUMBER;
+    this.kind = plain && digits <= 15 ? PLAIN_NUMBER : NUMBER;
+    return pos;
   }
 
   /** `count` zero digits from `from` on. */
@@ -343,25 +378,21 @@ export class JsonScanner {
     return true;
   }
 
-  /** true, false or null at pos, given its second to fourth bytes and its length. */
-  private literal(c1: number, c2: number, c3: number, length: number, kind: number): number {
+  /** true, false or null at p, given its second to fourth bytes and its length. */
+  private literal(p: number, c1: number, c2: number, c3: number, length: number, kind: number): number {
     const b = this.bytes;
-    const p = this.pos;
     if (b[p + 1] !== c1 || b[p + 2] !== c2 || b[p + 3] !== c3) throw NOT_JSON;
-    this.pos = p + length;
-    return kind;
+    this.kind = kind;
+    return p + length;
   }
 
-  /** A string at pos (its opening quote); pos ends past the closing quote. True when it has escapes. */
-  private string(): boolean {
+  /** A string at pos (its opening quote); returns where it ends (past the closing quote), `escaped` set. */
+  private string(start: number): number {
     const b = this.bytes;
-    const length = this.length;
-    let pos = this.pos + 1;
-    // Most strings hold neither escapes nor control characters: one table look-up per byte.
-    while (pos < length && PLAIN_BYTE[b[pos]!] === 1) pos++;
+    let pos = this.plainEnd(start + 1);
     if (b[pos] === 0x22) {
-      this.pos = pos + 1;
-      return false;
+      this.escaped = false;
+      return pos + 1;
     }
     for (;;) {
       const c = b[pos];
@@ -379,47 +410,66 @@ export class JsonScanner {
         pos += 2;
       } else throw NOT_JSON;
     }
-    this.pos = pos + 1;
-    return true;
+    this.escaped = true;
+    return pos + 1;
   }
 
-  /** Any value, validated and passed over. */
-  private skipValue(): void {
+  /**
+   * The first position from `pos` on whose byte is a quote, a backslash or a control character (or the
+   * end). Most strings hold only plain bytes, so the aligned part is read four bytes at a time: a word has
+   * none of the three when no byte is 0x22, none is 0x5c and none is below 0x20.
+   */
+  private plainEnd(pos: number): number {
     const b = this.bytes;
-    const c = b[this.pos];
-    if (c === 0x22) { this.string(); return; }
+    const length = this.length;
+    while (pos < length && ((this.offset + pos) & 3) !== 0) {
+      if (PLAIN_BYTE[b[pos]!] !== 1) return pos;
+      pos++;
+    }
+    const words = this.words;
+    const count = words.length;
+    let k = (this.offset + pos - this.wordsAt) >> 2;
+    for (; k < count; k++) {
+      const w = words[k]!;
+      const quote = w ^ 0x22222222;
+      const backslash = w ^ 0x5c5c5c5c;
+      if (((((quote - 0x01010101) & ~quote) | ((backslash - 0x01010101) & ~backslash) | ((w - 0x20202020) & ~w)) & 0x80808080) !== 0) break;
+    }
+    pos = this.wordsAt - this.offset + (k << 2);
+    while (pos < length && PLAIN_BYTE[b[pos]!] === 1) pos++;
+    return pos;
+  }
+
+  /** Any value at pos, validated and passed over; returns where it ends. */
+  private skipValue(start: number): number {
+    const b = this.bytes;
+    const c = b[start];
+    if (c === 0x22) return this.string(start);
     if (c === 0x7b) {
-      this.pos++;
-      this.ws();
-      if (b[this.pos] === 0x7d) { this.pos++; return; }
+      let pos = this.ws(start + 1);
+      if (b[pos] === 0x7d) return pos + 1;
       for (;;) {
-        if (b[this.pos] !== 0x22) throw NOT_JSON;
-        this.string();
-        this.ws();
-        if (b[this.pos] !== 0x3a) throw NOT_JSON;
-        this.pos++;
-        this.ws();
-        this.skipValue();
-        this.ws();
-        const d = b[this.pos++];
-        if (d === 0x7d) return;
+        if (b[pos] !== 0x22) throw NOT_JSON;
+        pos = this.ws(this.string(pos));
+        if (b[pos] !== 0x3a) throw NOT_JSON;
+        pos = this.ws(this.skipValue(this.ws(pos + 1)));
+        const d = b[pos++];
+        if (d === 0x7d) return pos;
         if (d !== 0x2c) throw NOT_JSON;
-        this.ws();
+        pos = this.ws(pos);
       }
     }
     if (c === 0x5b) {
-      this.pos++;
-      this.ws();
-      if (b[this.pos] === 0x5d) { this.pos++; return; }
+      let pos = this.ws(start + 1);
+      if (b[pos] === 0x5d) return pos + 1;
       for (;;) {
-        this.skipValue();
-        this.ws();
-        const d = b[this.pos++];
-        if (d === 0x5d) return;
+        pos = this.ws(this.skipValue(pos));
+        const d = b[pos++];
+        if (d === 0x5d) return pos;
         if (d !== 0x2c) throw NOT_JSON;
-        this.ws();
+        pos = this.ws(pos);
       }
     }
-    this.scalar();
+    return this.scalar(start);
   }
 }

@@ -262,10 +262,15 @@ export interface LoadResult {
 
 const MAX_ERROR_LINES = 1000;
 
-// Module-level copies of imported constants: read per value, and an import is a property read each time.
+// Module-level copies of imported bindings used per value: compiled to CommonJS, each use of an import
+// is a getter call.
 const { NULL: NULL_TOKEN, TEXT, NUMBER, PLAIN_NUMBER } = Token;
 const INVALID_VALUE = INVALID;
 const REJECTED = REJECT;
+const intAt = simpleIntAt;
+const doubleAt = simpleDoubleAt;
+const dateAt = isCanonicalDateAt;
+const dateTimeAt = isCanonicalDateTimeAt;
 
 /** byteConversion kinds as numbers, for a switch per value. */
 const FAST = { none: 0, int: 1, float: 2, double: 3, text: 4, date: 5, datetime: 6 } as const;
@@ -349,10 +354,10 @@ class Runner {
           if (end - start <= this.fastMax[c]!) { vector.setRange(at, start, end); return true; }
           break;
         case FAST.datetime:
-          if (isCanonicalDateTimeAt(bytes, start, end)) { vector.setRange(at, start, end); return true; }
+          if (dateTimeAt(bytes, start, end)) { vector.setRange(at, start, end); return true; }
           break;
         case FAST.date:
-          if (isCanonicalDateAt(bytes, start, end)) { vector.setRange(at, start, end); return true; }
+          if (dateAt(bytes, start, end)) { vector.setRange(at, start, end); return true; }
           break;
       }
     } else if (kind === NULL_TOKEN && this.nullable[c]) {
@@ -363,17 +368,17 @@ class Runner {
       // A number's text or a JSON number token: both parse to what the converter makes of the value.
       switch (this.fastKind[c]) {
         case FAST.int: {
-          const n = simpleIntAt(bytes, start, end);
+          const n = intAt(bytes, start, end);
           if (n >= this.fastMin[c]! && n <= this.fastMax[c]!) { vector.setNumber(at, n); return true; }
           break;
         }
         case FAST.double: {
-          const n = simpleDoubleAt(bytes, start, end);
+          const n = doubleAt(bytes, start, end);
           if (n === n) { vector.setNumber(at, n); return true; }
           break;
         }
         case FAST.float: {
-          const n = simpleDoubleAt(bytes, start, end);
+          const n = doubleAt(bytes, start, end);
           if (n === n && Number.isFinite(Math.fround(n))) { vector.setNumber(at, Math.fround(n)); return true; }
           break;
         }

@@ -102,43 +102,39 @@ export class Vector {
   }
 
   /**
-   * Keeps the first n values, in arrays of that size; with `into`, the ranges are copied to `into` from
-   * `at` on (a body mostly left behind is not kept for a few values). Returns where `into` is filled to.
+   * Keeps the first n values; with `into`, the ranges are copied to `into` from `at` on (a body mostly
+   * left behind is not kept for a few values). Returns where `into` is filled to.
    */
   finish(n: number, into?: Source, at = 0): number {
-    this.tags = this.tags.slice(0, n);
-    this.numbers = this.numbers?.slice(0, n);
+    // Views, not copies: growth by doubling leaves at most half of each array unused.
+    this.tags = this.tags.subarray(0, n);
+    this.numbers = this.numbers?.subarray(0, n);
+    this.starts = this.starts?.subarray(0, n);
+    this.ends = this.ends?.subarray(0, n);
     if (this.others) this.others.length = Math.min(this.others.length, n);
-    if (!this.starts || !this.ends) return at;
-    const starts = this.starts.slice(0, n);
-    const ends = this.ends.slice(0, n);
-    if (into) {
-      for (let i = 0; i < n; i++) {
-        if (this.tags[i] !== RANGE) continue;
-        const length = this.source!.bytes.copy(into.bytes, at, starts[i]!, ends[i]!);
-        starts[i] = at;
-        at += length;
-        ends[i] = at;
-      }
-      this.source = into;
+    if (!into || !this.starts || !this.ends) return at;
+    for (let i = 0; i < n; i++) {
+      if (this.tags[i] !== RANGE) continue;
+      const length = this.source!.bytes.copy(into.bytes, at, this.starts[i]!, this.ends[i]!);
+      this.starts[i] = at;
+      at += length;
+      this.ends[i] = at;
     }
-    this.starts = starts;
-    this.ends = ends;
+    this.source = into;
     return at;
   }
 
   private grow(i: number): void {
     let capacity = Math.max(16, this.tags.length * 2);
     while (capacity <= i) capacity *= 2;
-    const widen = <T extends Uint8Array | Float64Array | Int32Array>(a: T | undefined, make: (n: number) => T): T | undefined => {
-      if (!a) return undefined;
-      const b = make(capacity);
-      b.set(a);
-      return b;
-    };
-    this.tags = widen(this.tags, (n) => new Uint8Array(n))!;
-    this.numbers = widen(this.numbers, (n) => new Float64Array(n));
-    this.starts = widen(this.starts, (n) => new Int32Array(n));
-    this.ends = widen(this.ends, (n) => new Int32Array(n));
+    this.tags = widen(this.tags, new Uint8Array(capacity));
+    if (this.numbers) this.numbers = widen(this.numbers, new Float64Array(capacity));
+    if (this.starts) this.starts = widen(this.starts, new Int32Array(capacity));
+    if (this.ends) this.ends = widen(this.ends, new Int32Array(capacity));
   }
+}
+
+function widen<T extends Uint8Array | Float64Array | Int32Array>(from: T, to: T): T {
+  to.set(from);
+  return to;
 }
