@@ -3,20 +3,26 @@
 // converters): random bodies, valid and not, must give the same rows, counts and error lines. Then the
 // stored values must read back (tables, segments) as the general path's values do.
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { Catalog } from '../../../sandbox/src/catalog';
+import { startSandbox } from '../../../sandbox/src/server';
+import { beLoad, rows as query } from './client';
 import { appendBatch, Batch, TableData } from '../../../sandbox/src/storage';
 import { Headers, LoadError, LoadResult, planLoad, runLoad } from '../../../sandbox/src/streamLoad';
 import type { Stored } from '../../../sandbox/src/types';
 
 const catalog = new Catalog();
-catalog.execute(`CREATE DATABASE d;
+const DDL = `CREATE DATABASE d;
 CREATE TABLE d.t (
   id bigint NOT NULL, ti tinyint NULL, si smallint NULL, i int NULL, big largeint NULL, f float NULL, dbl double NULL,
   dec decimal(10,2) NULL, b boolean NULL, dt date NULL, dtt datetime NULL, c char(5) NULL, v varchar(10) NULL,
   s string NULL, j json NULL, nn varchar(6) NOT NULL
 ) DUPLICATE KEY(id) DISTRIBUTED BY HASH(id);
-CREATE TABLE d.pk (id bigint NOT NULL, v varchar(10) NULL, dbl double NULL) PRIMARY KEY(id) DISTRIBUTED BY HASH(id);`);
+CREATE TABLE d.pk (id bigint NOT NULL, v varchar(10) NULL, dbl double NULL) PRIMARY KEY(id) DISTRIBUTED BY HASH(id);`;
+catalog.execute(DDL);
 const table = catalog.table('d', 't')!;
 const COLUMNS = table.columns.map((c) => c.name);
 
@@ -326,5 +332,35 @@ describe('compact rows read back as the general path stores them', () => {
     });
     assert.deepEqual(a!.columns, b!.columns);
     assert.equal(JSON.stringify(a), JSON.stringify(b));
+  });
+
+  it('over HTTP with --data-dir: the query endpoint gives the general path\'s values, and again after a restart', async () => {
+    const r = random(11);
+    const json = Buffer.from(`[${Array.from({ length: 200 }, (_, i) => jsonRow(r, i)).join(',')}]`);
+    const csv = body(1000);
+    const ascii = Buffer.from(body(2000).toString().replace(/é/g, 'e'));
+    const headers = { format: 'json', strip_outer_array: 'true' };
+    const general = [load(json, headers, 'json', false), load(csv, {}, 'csv', false), load(ascii, {}, 'csv', false)].map((g) => (g as LoadResult).batch.columns);
+    const expected = JSON.parse(JSON.stringify(general.flatMap((columns) => columns[0]!.map((_, i) => Object.fromEntries(COLUMNS.map((c, k) => [c, columns[k]![i]]))))));
+    const dir = mkdtempSync(join(tmpdir(), 'sandbox-fast-'));
+    try {
+      const first = await startSandbox({ ddl: DDL, dataDir: dir });
+      try {
+        assert.equal((await beLoad(first.beUrl, 'd', 't', json, { label: 'j', max_filter_ratio: '1', ...headers })).Status, 'Success');
+        assert.equal((await beLoad(first.beUrl, 'd', 't', csv, { label: 'c', max_filter_ratio: '1' })).Status, 'Success');
+        assert.equal((await beLoad(first.beUrl, 'd', 't', ascii, { label: 'a', max_filter_ratio: '1' })).Status, 'Success');
+        assert.deepEqual(await query(first.feUrl, 'SELECT * FROM d.t'), expected);
+      } finally {
+        await first.stop();
+      }
+      const second = await startSandbox({ ddl: DDL, dataDir: dir });
+      try {
+        assert.deepEqual(await query(second.feUrl, 'SELECT * FROM d.t'), expected);
+      } finally {
+        await second.stop();
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
