@@ -115,7 +115,7 @@ function printTimeline(t0: number, t1: number, stats: EngineStats): void {
   ].sort((x, y) => x.a - y.a);
   const ms = (t: number) => String(Math.round(t - t0)).padStart(6);
   const lines = spans.map((s) => `      ${s.kind} ${ms(s.a)} → ${ms(s.b)} ms  ${String(s.n).padStart(7)} rows`);
-  process.stdout.write(`${lines.join('\n')}\n      done ${ms(t1)} ms\n`);
+  process.stdout.write(`${lines.join('\n')}\n      done ${ms(t1)} ms; the sandbox's own LoadTimeMs summed: ${Math.round(stats.streamLoad.serverMs)} ms\n`);
 }
 
 /** Milliseconds of [from, to] covered by at least one of the spans. */
