@@ -422,10 +422,11 @@ export class JsonScanner {
   private plainEnd(pos: number): number {
     const b = this.bytes;
     const length = this.length;
-    while (pos < length && ((this.offset + pos) & 3) !== 0) {
-      if (PLAIN_BYTE[b[pos]!] !== 1) return pos;
+    while (((this.offset + pos) & 3) !== 0) {
+      if (pos >= length || PLAIN_BYTE[b[pos]!] !== 1) return pos;
       pos++;
     }
+    // pos is aligned, so at or past the first word.
     const words = this.words;
     const count = words.length;
     let k = (this.offset + pos - this.wordsAt) >> 2;

@@ -13,8 +13,8 @@ export class Batch {
   rows = 0;
   readonly vectors: Vector[];
 
-  /** `source`: the body the load's byte ranges refer to, if it kept any. */
-  constructor(columnCount: number, readonly source?: Source) {
+  /** `source`: the body the load's byte ranges refer to (until finish()), if it kept any. */
+  constructor(columnCount: number, private source?: Source) {
     this.vectors = Array.from({ length: columnCount }, () => new Vector(source));
   }
 
@@ -45,6 +45,8 @@ export class Batch {
     const into = source && referred * 2 < source.bytes.length ? new Source(Buffer.allocUnsafeSlow(referred), source.ascii) : undefined;
     let at = 0;
     for (const v of this.vectors) at = v.finish(this.rows, into, at);
+    // The vectors hold what they still refer to; a copied-out body must not be kept by the batch.
+    this.source = undefined;
   }
 }
 

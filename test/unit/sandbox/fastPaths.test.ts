@@ -221,6 +221,19 @@ describe('JSON: the scanner and byte conversions give what JSON.parse and the co
     }
   });
 
+  it('tiny bodies at every alignment of their bytes', () => {
+    const bodies = ['["]', '{"', '["a', '[""]', '{"id"', '[{"id":1}]', '["ab"]', '[{"i":"', '[1]', '{}', '[', '"'];
+    for (const text of bodies) {
+      for (let offset = 0; offset < 4; offset++) {
+        const room = Buffer.alloc(text.length + 8);
+        room.write(text, offset);
+        const body = room.subarray(offset, offset + text.length);
+        same(body, { format: 'json', strip_outer_array: 'true' }, 'json');
+        same(body, { format: 'json' }, 'json');
+      }
+    }
+  });
+
   it('bodies that are not valid UTF-8 stay on the general path and load the same', () => {
     const valid = Buffer.from(`[${fullRow({ id: '1', v: '"ab"', s: '"x"' })},${fullRow({ id: '2', v: '"cd"', s: '"y"' })}]`);
     for (const bad of [[0xff], [0xc3], [0xe2, 0x82], [0xed, 0xa0, 0x80], [0xc0, 0xaf]]) {
