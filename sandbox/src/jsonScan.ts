@@ -282,20 +282,25 @@ export class JsonScanner {
         if (child) node.follow(child);
         pos = keyEnd;
       }
-      pos = this.ws(pos);
+      // Compact JSON has no whitespace: each ws() call is skipped when the next byte is not one.
+      if (b[pos] !== 0x3a) pos = this.ws(pos);
       if (b[pos] !== 0x3a) throw NOT_JSON;
-      pos = this.ws(pos + 1);
+      pos++;
+      if (b[pos]! <= 0x20) pos = this.ws(pos);
       if (child === undefined) pos = this.skipValue(pos);
       else {
         if (child.seen === this.rowNumber) this.inexact = true;
         child.seen = this.rowNumber;
         pos = this.value(child, pos);
       }
-      pos = this.ws(pos);
-      const c = b[pos++];
+      let c = b[pos++];
+      if (c! <= 0x20) {
+        pos = this.ws(pos - 1);
+        c = b[pos++];
+      }
       if (c === 0x7d) return pos;
       if (c !== 0x2c) throw NOT_JSON;
-      pos = this.ws(pos);
+      if (b[pos]! <= 0x20) pos = this.ws(pos);
     }
   }
 
@@ -307,10 +312,19 @@ export class JsonScanner {
     let to: number;
     let end: number;
     if (c === 0x22) {
-      end = this.string(start);
-      kind = this.escaped ? ESCAPED : TEXT;
-      to = end;
-      if (!this.escaped) { from++; to--; }
+      const quote = this.plainEnd(start + 1);
+      if (this.bytes[quote] === 0x22) {
+        // Most strings: plain bytes up to the closing quote.
+        kind = TEXT;
+        from++;
+        to = quote;
+        end = quote + 1;
+      } else {
+        end = this.string(start);
+        kind = this.escaped ? ESCAPED : TEXT;
+        to = end;
+        if (!this.escaped) { from++; to--; }
+      }
     } else if (c === 0x7b || c === 0x5b) {
       end = c === 0x7b && node.children.length > 0 ? this.object(node, start) : this.skipValue(start);
       kind = COMPOSITE;
