@@ -35,6 +35,10 @@ export class Batch {
     return { columns: this.columns, rows: this.rows };
   }
 
+  reserve(rows: number): void {
+    for (const v of this.vectors) v.reserve(rows);
+  }
+
   /**
    * Fixes the batch at its rows. When the rows refer to less than half of the body (most rows filtered, or
    * few text columns), the bytes they refer to are copied out so the body is not kept for them.

@@ -261,6 +261,9 @@ export interface LoadResult {
 }
 
 const MAX_ERROR_LINES = 1000;
+/** After how many rows a load estimates how many it will have, and the most it reserves room for. */
+const ESTIMATE_AT = 1000;
+const MAX_ESTIMATE = 1 << 17;
 
 // Module-level copies of imported bindings used per value: compiled to CommonJS, each use of an import
 // is a getter call.
@@ -301,7 +304,7 @@ class Runner {
   private readonly jsonLine = (): string => JSON.stringify(JSON.parse(this.piece(this.lineStart, this.lineEnd)));
 
   /** `source`: the body, for the fast paths (valid UTF-8); the general paths run over its text. */
-  constructor(readonly plan: Plan, private readonly source?: Source) {
+  constructor(readonly plan: Plan, private readonly bodyLength: number, private readonly source?: Source) {
     this.batch = new Batch(plan.def.columns.length, source);
     this.row = new Array<unknown>(plan.slotCount).fill(null);
     this.vectors = this.batch.vectors;
@@ -408,7 +411,11 @@ class Runner {
   }
 
   private accept(): void {
-    this.batch.rows++;
+    if (++this.batch.rows === ESTIMATE_AT && this.lineEnd > 0) {
+      // The rows so far and the part of the body they took tell how many rows it holds: grow once (up to
+      // a bound, as the first rows may be much shorter than the rest; finish() gives back what is unused).
+      this.batch.reserve(Math.min(MAX_ESTIMATE, Math.ceil((ESTIMATE_AT * this.bodyLength * 1.1) / this.lineEnd)));
+    }
   }
 
   /** Drops what refused rows left past the last accepted row. */
@@ -679,11 +686,11 @@ export function runLoad(plan: Plan, body: Buffer, options: { scanner?: boolean }
   const ascii = isAscii(body);
   let runner: Runner | undefined;
   if (options.scanner !== false && body.length <= MAX_OFFSET && (ascii || isUtf8(body))) {
-    runner = new Runner(plan, new Source(body, ascii));
+    runner = new Runner(plan, body.length, new Source(body, ascii));
     if (!(plan.format === 'csv' ? runner.runCsvBytes() : runner.scanJson())) runner = undefined;
   }
   if (!runner) {
-    runner = new Runner(plan);
+    runner = new Runner(plan, body.length);
     // ASCII decodes the same either way, several times faster as ASCII.
     const text = ascii ? body.toString('ascii') : body.toString('utf8');
     if (plan.format === 'csv') runner.runCsv(text);

@@ -106,11 +106,10 @@ export class Vector {
    * left behind is not kept for a few values). Returns where `into` is filled to.
    */
   finish(n: number, into?: Source, at = 0): number {
-    // Views, not copies: growth by doubling leaves at most half of each array unused.
-    this.tags = this.tags.subarray(0, n);
-    this.numbers = this.numbers?.subarray(0, n);
-    this.starts = this.starts?.subarray(0, n);
-    this.ends = this.ends?.subarray(0, n);
+    this.tags = fit(this.tags, n);
+    this.numbers = this.numbers && fit(this.numbers, n);
+    this.starts = this.starts && fit(this.starts, n);
+    this.ends = this.ends && fit(this.ends, n);
     if (this.others) this.others.length = Math.min(this.others.length, n);
     if (!into || !this.starts || !this.ends) return at;
     for (let i = 0; i < n; i++) {
@@ -124,9 +123,18 @@ export class Vector {
     return at;
   }
 
+  /** Room for n values (a load that can tell how many rows it will have grows once). */
+  reserve(n: number): void {
+    if (n > this.tags.length) this.resize(n);
+  }
+
   private grow(i: number): void {
     let capacity = Math.max(16, this.tags.length * 2);
     while (capacity <= i) capacity *= 2;
+    this.resize(capacity);
+  }
+
+  private resize(capacity: number): void {
     this.tags = widen(this.tags, new Uint8Array(capacity));
     if (this.numbers) this.numbers = widen(this.numbers, new Float64Array(capacity));
     if (this.starts) this.starts = widen(this.starts, new Int32Array(capacity));
@@ -137,4 +145,9 @@ export class Vector {
 function widen<T extends Uint8Array | Float64Array | Int32Array>(from: T, to: T): T {
   to.set(from);
   return to;
+}
+
+/** The first n values: a view while at most a third of the array is unused, else a copy (not to keep the rest). */
+function fit<T extends Uint8Array | Float64Array | Int32Array>(a: T, n: number): T {
+  return (a.length > n + (n >> 1) + 64 ? a.slice(0, n) : a.subarray(0, n)) as T;
 }
