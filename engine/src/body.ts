@@ -26,46 +26,130 @@ export interface Body {
   parseError?: string;
 }
 
+/** The body of messages already read (a recorded range read again, or a source that does not stream). */
 export function buildBody(job: RoutineLoadJob, batches: readonly PartitionBatch[]): Body {
-  return job.format === 'json' ? buildJsonBody(job, batches) : buildCsvBody(job, batches);
+  const writer = new BodyWriter(job);
+  for (const batch of batches) for (const value of batch.values) writer.add(batch.partition, value);
+  return writer.finish();
 }
 
-function buildCsvBody(job: RoutineLoadJob, batches: readonly PartitionBatch[]): Body {
-  const delimiter = decodeDelimiter(job.definition.loadDesc.rowDelimiter ?? '\\n');
-  const d = delimiter.length;
-  // One pass to size the body (each message trimmed of trailing delimiters: one message is one row, and a stray
-  // trailing delimiter would make an extra empty row), one allocation, one copy per row. Copies use
-  // Uint8Array#set: Buffer#copy checks its arguments on every call, which shows at 200,000 short rows a body.
-  let rows = 0;
-  for (const batch of batches) rows += batch.values.length;
-  const lengths = new Int32Array(rows);
-  let total = rows > 0 ? d * (rows - 1) : 0;
-  let receivedBytes = 0;
-  let i = 0;
-  for (const batch of batches) {
-    for (const value of batch.values) {
+/**
+ * Builds a body message by message as the source delivers them, so that when a read ends its body is ready: the
+ * copying and the JSON checks happen while the read waits for Kafka, not between the read and the Stream Load.
+ * Rows go into one buffer that doubles when full. Copies use Uint8Array#set: Buffer#copy checks its arguments on
+ * every call, which shows at 200,000 short rows a body.
+ */
+export class BodyWriter {
+  /** Messages added, whatever became of them. */
+  messages = 0;
+  private buf: Buffer;
+  private pos = 0;
+  private rows = 0;
+  private localErrorRows = 0;
+  private receivedBytes = 0;
+  private parseError: string | undefined;
+  private readonly json: boolean;
+  private readonly delimiter: Buffer;
+  private readonly root: string;
+  private readonly strip: boolean;
+
+  constructor(job: RoutineLoadJob, capacity = 1 << 20) {
+    this.json = job.format === 'json';
+    // CSV: the messages joined by the row delimiter. JSON: `[` document (, document)* `]`.
+    this.delimiter = this.json ? Buffer.from(',') : decodeDelimiter(job.definition.loadDesc.rowDelimiter ?? '\\n');
+    this.root = job.property('json_root') ?? '';
+    this.strip = job.stripOuterArray;
+    this.buf = Buffer.allocUnsafe(Math.max(16, capacity));
+    if (this.json) this.buf[this.pos++] = 0x5b;
+  }
+
+  add(partition: number, value: Buffer): void {
+    this.messages += 1;
+    this.receivedBytes += value.length;
+    if (!this.json) {
+      // Trailing delimiters trimmed: one message is one row, and a stray trailing delimiter would make an extra row.
+      const d = this.delimiter.length;
       let len = value.length;
-      receivedBytes += len;
-      if (d > 0) while (len >= d && endsWith(value, len, delimiter)) len -= d;
-      lengths[i++] = len;
-      total += len;
+      if (d > 0) while (len >= d && endsWith(value, len, this.delimiter)) len -= d;
+      this.row(len === value.length ? value : value.subarray(0, len), 1);
+      return;
     }
-  }
-  const body = Buffer.allocUnsafe(total);
-  let pos = 0;
-  i = 0;
-  for (const batch of batches) {
-    for (const value of batch.values) {
-      if (i > 0) {
-        body.set(delimiter, pos);
-        pos += d;
+    // The common case — no json_root, no strip_outer_array — forwards each message's bytes as they are: a byte
+    // scan checks that the message is exactly one JSON value (what JSON.parse would accept) and is valid UTF-8,
+    // without decoding or parsing it. A message the scan does not accept goes the general way, so invalid messages
+    // count as error rows (and pause_on_fatal_parse_error sees them) exactly as before.
+    if (!this.root && !this.strip) {
+      const slice = jsonValueBytes(value);
+      if (slice) {
+        this.row(slice, 1);
+        return;
       }
-      const len = lengths[i++];
-      body.set(len === value.length ? value : value.subarray(0, len), pos);
-      pos += len;
     }
+    this.generalJson(partition, value);
   }
-  return { body, rows, localErrorRows: 0, receivedBytes };
+
+  finish(): Body {
+    if (this.json) {
+      this.reserve(1);
+      this.buf[this.pos++] = 0x5d;
+    }
+    const body = this.buf.subarray(0, this.pos);
+    return { body, rows: this.rows, localErrorRows: this.localErrorRows, receivedBytes: this.receivedBytes, ...(this.parseError ? { parseError: this.parseError } : {}) };
+  }
+
+  /** Appends one piece holding `rows` rows, after the delimiter when it is not the first. */
+  private row(piece: Uint8Array, rows: number): void {
+    const d = this.delimiter.length;
+    this.reserve(piece.length + d);
+    if (this.rows > 0) {
+      this.buf.set(this.delimiter, this.pos);
+      this.pos += d;
+    }
+    this.buf.set(piece, this.pos);
+    this.pos += piece.length;
+    this.rows += rows;
+  }
+
+  private reserve(bytes: number): void {
+    if (this.pos + bytes <= this.buf.length) return;
+    const grown = Buffer.allocUnsafe(Math.max(this.buf.length * 2, this.pos + bytes));
+    grown.set(this.buf.subarray(0, this.pos));
+    this.buf = grown;
+  }
+
+  private generalJson(partition: number, value: Buffer): void {
+    const text = value.toString('utf8').trim();
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(text);
+    } catch (err) {
+      this.localErrorRows += 1;
+      this.parseError ??= `parse error: a message of partition ${partition} is not valid JSON (${(err as Error).message}): ${preview(text)}`;
+      return;
+    }
+    let doc = parsed;
+    let docText = text;
+    if (this.root) {
+      doc = evaluateJsonRoot(parsed, this.root);
+      if (doc === undefined) {
+        this.localErrorRows += 1;
+        return;
+      }
+      docText = JSON.stringify(doc);
+    }
+    if (!this.strip) {
+      this.row(Buffer.from(docText, 'utf8'), 1);
+      return;
+    }
+    if (!Array.isArray(doc)) {
+      this.localErrorRows += 1;
+      return;
+    }
+    if (doc.length === 0) return;
+    // Each element of the message's array is one row.
+    const elements = this.root ? doc.map((d) => JSON.stringify(d)).join(',') : docText.slice(docText.indexOf('[') + 1, docText.lastIndexOf(']')).trim();
+    this.row(Buffer.from(elements, 'utf8'), doc.length);
+  }
 }
 
 /** Whether value[0, len) ends with `suffix`. */
@@ -73,80 +157,6 @@ function endsWith(value: Buffer, len: number, suffix: Buffer): boolean {
   const d = suffix.length;
   for (let j = 1; j <= d; j++) if (value[len - j] !== suffix[d - j]) return false;
   return true;
-}
-
-function buildJsonBody(job: RoutineLoadJob, batches: readonly PartitionBatch[]): Body {
-  const root = job.property('json_root') ?? '';
-  const strip = job.stripOuterArray;
-  // The common case — no json_root, no strip_outer_array — forwards each message's bytes as they are: a byte scan
-  // checks that the message is exactly one JSON value (what JSON.parse would accept) and is valid UTF-8, without
-  // decoding or parsing it. A message the scan does not accept goes the general way below, so invalid messages
-  // count as error rows (and pause_on_fatal_parse_error sees them) exactly as before.
-  const fast = !root && !strip;
-  const pieces: Buffer[] = [];
-  let localErrorRows = 0;
-  let rows = 0;
-  let parseError: string | undefined;
-  let receivedBytes = 0;
-  for (const batch of batches) {
-    for (const value of batch.values) {
-      receivedBytes += value.length;
-      if (fast) {
-        const slice = jsonValueBytes(value);
-        if (slice) {
-          pieces.push(slice);
-          rows += 1;
-          continue;
-        }
-      }
-      const text = value.toString('utf8').trim();
-      let parsed: unknown;
-      try {
-        parsed = JSON.parse(text);
-      } catch (err) {
-        localErrorRows += 1;
-        parseError ??= `parse error: a message of partition ${batch.partition} is not valid JSON (${(err as Error).message}): ${preview(text)}`;
-        continue;
-      }
-      let doc = parsed;
-      let docText = text;
-      if (root) {
-        doc = evaluateJsonRoot(parsed, root);
-        if (doc === undefined) {
-          localErrorRows += 1;
-          continue;
-        }
-        docText = JSON.stringify(doc);
-      }
-      if (strip) {
-        if (!Array.isArray(doc)) {
-          localErrorRows += 1;
-          continue;
-        }
-        if (doc.length === 0) continue;
-        // Each element of the message's array is one row.
-        rows += doc.length;
-        if (root) pieces.push(Buffer.from(doc.map((d) => JSON.stringify(d)).join(','), 'utf8'));
-        else pieces.push(Buffer.from(docText.slice(docText.indexOf('[') + 1, docText.lastIndexOf(']')).trim(), 'utf8'));
-        continue;
-      }
-      rows += 1;
-      pieces.push(Buffer.from(docText, 'utf8'));
-    }
-  }
-  // `[` piece (, piece)* `]` in one allocation.
-  let total = 2 + (pieces.length > 0 ? pieces.length - 1 : 0);
-  for (const piece of pieces) total += piece.length;
-  const body = Buffer.allocUnsafe(total);
-  let pos = 0;
-  body[pos++] = 0x5b;
-  for (let i = 0; i < pieces.length; i++) {
-    if (i > 0) body[pos++] = 0x2c;
-    body.set(pieces[i], pos);
-    pos += pieces[i].length;
-  }
-  body[pos++] = 0x5d;
-  return { body, rows, localErrorRows, receivedBytes, ...(parseError ? { parseError } : {}) };
 }
 
 // ------------------------------------------------------------ a JSON syntax check on bytes

@@ -56,6 +56,8 @@ export interface ReadLimits {
   /** Stop a partition at this offset (exclusive); normally the high watermark seen when the task started. */
   untilOffsets?: Map<number, Offset>;
   signal?: AbortSignal;
+  /** Called with each kept message as it is read, in offset order per partition, so the task can build its body meanwhile. */
+  onValue?: (partition: number, value: Buffer) => void;
 }
 
 export interface KafkaSource {

@@ -11,7 +11,7 @@ import {
 import {
   streamLoadHeaders, type CommittedBatch, type PartitionRange, type PendingTask, type RoutineLoadJob, type SentCounts,
 } from './job.js';
-import { buildBody, type Body } from './body.js';
+import { BodyWriter, buildBody, type Body } from './body.js';
 import { classifyResponse, deriveLabel } from './exactlyOnce.js';
 import { reasons, type ErrorReason } from './reasons.js';
 
@@ -36,8 +36,8 @@ export interface NewRead {
   ranges: PartitionRange[];
   batches: PartitionBatch[];
   caughtUp: boolean;
-  /** Built by the read-ahead, so the next task does not build it between two Stream Loads. */
-  body?: Body;
+  /** Built while the messages arrived. */
+  body: Body;
 }
 
 /**
@@ -164,18 +164,15 @@ export class Task {
         const read = (ahead && (await ahead)) || (await this.readNew(env, signal, start));
         if ('kind' in read) return read;
         caughtUp = read.caughtUp;
-        // More is waiting in Kafka: read it — and build its body — while this batch is built, recorded and loads
-        // (unrecorded; see ReadAhead). Building ahead keeps the body off the path between two Stream Loads.
+        // More is waiting in Kafka: read it — building its body as it arrives — while this batch is recorded and
+        // loads (unrecorded; see ReadAhead).
         if (!caughtUp && env.readAhead && !signal.aborted) {
           const next = new Map(start);
           for (const r of read.ranges) next.set(r.partition, r.to + 1n);
-          env.readAhead.begin(next, async (aheadSignal) => {
-            const ahead = await this.readNew(env, aheadSignal, next);
-            return 'kind' in ahead || aheadSignal.aborted ? ahead : { ...ahead, body: buildBody(this.job, ahead.batches) };
-          });
+          env.readAhead.begin(next, (aheadSignal) => this.readNew(env, aheadSignal, next));
           env.log('debug', `reading ahead from ${[...next].map(([p, o]) => `${p}:${o}`).join(', ')} while the batch from ${[...start].map(([p, o]) => `${p}:${o}`).join(', ')} loads`);
         }
-        body = read.body ?? buildBody(this.job, read.batches);
+        body = read.body;
         // Checked before the range is recorded: nothing is sent and progress stays before the bad message, so
         // RESUME meets it again unless the offsets are ALTERed or the property is set to false. A recorded range
         // is never judged again this way: it may already be in StarRocks, so it is always sent as recorded.
@@ -318,6 +315,8 @@ export class Task {
       }
     }
     if (toRead.size === 0) return { kind: 'noData' };
+    // The body is built as the messages arrive (see BodyWriter), so it is ready when the read ends.
+    const writer = new BodyWriter(this.job);
     const batches = await env.source.read(toRead, {
       deadlineMs: env.now() + env.consumeS * 1000,
       maxBytes: this.job.maxBatchSize,
@@ -326,6 +325,7 @@ export class Task {
       maxRows: this.job.maxBatchRows,
       untilOffsets: until,
       signal,
+      onValue: (partition, value) => writer.add(partition, value),
     });
     const ranges: PartitionRange[] = [];
     const used: PartitionBatch[] = [];
@@ -341,7 +341,11 @@ export class Task {
       if (!batch || batch.lastOffset + 1n < high) caughtUp = false;
     }
     if (ranges.length === 0) return signal.aborted ? { kind: 'retry', message: 'task interrupted', timedOut: false } : { kind: 'noData' };
-    return { ranges, batches: used, caughtUp };
+    let messages = 0;
+    for (const batch of used) messages += batch.values.length;
+    // A source that does not report messages as it reads them gets its body built now.
+    const body = writer.messages === messages ? writer.finish() : buildBody(this.job, used);
+    return { ranges, batches: used, caughtUp, body };
   }
 
   /** Read a recorded range again, exactly [from, to] per partition, however many reads it takes. */

@@ -376,6 +376,7 @@ export function createKafkaSource(config: KafkaSourceConfig, log: PortLog = () =
                 break scan;
               }
               s.values.push(value);
+              limits.onValue?.(s.partition, value);
               bytes += value.length;
               rows += 1;
             }

@@ -26,6 +26,8 @@ export class FakeKafka {
   topics = new Map<string, FakeTopic>();
   unreachable = false;
   readCalls = 0;
+  /** Report each message to ReadLimits.onValue as it is read, as the Kafka source does. */
+  streamsValues = true;
   sources: FakeSource[] = [];
   configs: KafkaSourceConfig[] = [];
 
@@ -91,6 +93,7 @@ class FakeSource implements KafkaSource {
         const v = part.values[o];
         if (v !== null) {
           values.push(Buffer.from(v));
+          if (this.kafka.streamsValues) limits.onValue?.(p, values[values.length - 1]);
           bytes += v.length;
           rows += 1;
         }
