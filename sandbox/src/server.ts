@@ -67,13 +67,16 @@ function basicAuth(req: IncomingMessage): { user: string; password: string } | u
   return { user: decoded.slice(0, colon), password: decoded.slice(colon + 1) };
 }
 
+const MAX_RESERVED = 1 << 30;
+
 /** Reads the whole body; sends `100 Continue` first when the client waits for it. */
 function readBody(req: IncomingMessage, res: ServerResponse, onFirstChunk?: () => void): Promise<Buffer> {
   if (/100-continue/i.test(req.headers.expect ?? '')) res.writeContinue();
   // With a Content-Length, each chunk is copied into the body as it arrives (while it is in the cache,
-  // and without holding every chunk until the end); chunked bodies are joined at the end.
+  // and without holding every chunk until the end); chunked bodies, and lengths too large to reserve
+  // before any byte has come, are joined at the end.
   const declared = Number(req.headers['content-length']);
-  let body = Number.isSafeInteger(declared) && declared > 0 ? Buffer.allocUnsafeSlow(declared) : undefined;
+  let body = Number.isSafeInteger(declared) && declared > 0 && declared <= MAX_RESERVED ? Buffer.allocUnsafeSlow(declared) : undefined;
   let filled = 0;
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];

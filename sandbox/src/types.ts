@@ -544,7 +544,7 @@ export function converterFor(type: ColumnType): Converter {
 /** How the fast paths convert a column's values straight from the body's bytes (general way otherwise). */
 export interface ByteConversion {
   kind: 'int' | 'float' | 'double' | 'text' | 'date' | 'datetime' | 'none';
-  /** int: the range; text: the length in bytes. */
+  /** int: the range of values; text: `max` is the length in bytes. */
   min: number;
   max: number;
 }
