@@ -73,6 +73,23 @@ export function throughputLimit(r: ScenarioResult, variant: string): string {
   return parts.join('; ');
 }
 
+/**
+ * CPU per row of the engine's path (engine + sandbox + broker, tuned runs) against the kafkajs consumer's (consumer
+ * + broker), and the rate the engine's path could not exceed on this machine's cores even if it never waited.
+ */
+export function cpuBound(sc: ScenarioResult, cores: number): string {
+  const runs = sc.runs.tuned ?? [];
+  const us = (cpuS: number) => (cpuS / sc.rows) * 1e6;
+  const engine = median(runs.map((x) => us(x.engineCpuS / x.jobs)));
+  const sandbox = median(runs.map((x) => us(x.sandboxCpuS / x.jobs)));
+  const broker = median(runs.map((x) => us(x.brokerCpuS / x.jobs)));
+  const consumer = median(sc.ceiling.map((c) => us(c.cpuS)));
+  const consumerBroker = median(sc.ceiling.map((c) => us(c.brokerCpuS ?? Number.NaN)));
+  const total = engine + sandbox + broker;
+  const bound = (cores * 1e6) / total;
+  return `CPU per row, tuned: engine ${fmt(engine, 2)} µs + sandbox ${fmt(sandbox, 2)} µs + broker ${fmt(broker, 2)} µs = ${fmt(total, 2)} µs, against the kafkajs consumer's ${fmt(consumer, 2)} µs + broker ${fmt(consumerBroker, 2)} µs; on ${cores} cores the engine's path cannot pass ${fmtInt(bound)} rows/s (${fmtRatio(bound / sc.summary.ceilingRowsPerS)} the kafkajs rate) even with no waiting`;
+}
+
 /** Rows per second of Stream Load in flight (union over tasks): what HTTP and the sandbox took while busy. */
 const loadRate = (x: { rows: number; seconds: number; loadBusyShare: number }): number => x.rows / (x.loadBusyShare * x.seconds);
 const readRate = (x: { rows: number; seconds: number; readBusyShare: number }): number => x.rows / (x.readBusyShare * x.seconds);
@@ -191,6 +208,7 @@ export function markdown(r: Results, chartFile?: string): string {
       const wait = median(sc.ceiling.map((c) => (c.runQueueWaitS ?? Number.NaN) / (c.totalMs / 1000)));
       L.push(`- ${sc.id}, kafkajs: ${pct(cpu)} of a core in the consumer process (+${pct(wait)} waiting for one) — ${cpu + wait >= 0.8 ? 'kafkajs decoding on one core is the limit' : 'not CPU-bound; fetch round trips and the broker set the pace'}.`);
       for (const v of Object.keys(sc.summary.engine)) L.push(`- ${sc.id}, engine ${v}: ${throughputLimit(sc, v)}.`);
+      L.push(`- ${sc.id}, ${cpuBound(sc, m.cores)}.`);
     }
     L.push('');
     const kind = t.data[0]?.runs.tuned?.[0]?.streamLoadKind;

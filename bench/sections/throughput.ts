@@ -30,7 +30,7 @@ export interface ScenarioResult {
   rowBytes: number;
   topic: string;
   prefillSeconds: number;
-  ceiling: CeilingResult[];
+  ceiling: Array<CeilingResult & { brokerCpuS?: number }>;
   runs: Record<string, EngineRun[]>;
   summary: {
     ceilingRowsPerS: number;
@@ -41,10 +41,13 @@ export interface ScenarioResult {
 
 const pc = (v: number): string => `${Math.round(v * 100)}%`;
 
-export async function ceilingRun(world: World, topic: string, rows: number): Promise<CeilingResult> {
+export async function ceilingRun(world: World, topic: string, rows: number): Promise<CeilingResult & { brokerCpuS: number }> {
   const child = world.track(Child.start<{ type: string }>('kafkajs', 'ceiling.ts'));
   try {
-    return await child.request<CeilingResult>({ type: 'consume', broker: world.broker, topic, rows }, 200_000);
+    const broker0 = world.brokerCpuSeconds();
+    const result = await child.request<CeilingResult>({ type: 'consume', broker: world.broker, topic, rows }, 200_000);
+    // The broker's CPU while the consumer ran (its group join included): the other half of the reference's cost.
+    return { ...result, brokerCpuS: world.brokerCpuSeconds() - broker0 };
   } finally {
     await child.stop(5000);
   }
