@@ -53,7 +53,7 @@ export function instrumentedSource(tally: SourceTally): (config: KafkaSourceConf
         let messages = 0;
         try {
           const batches = await inner.read(start, limits);
-          for (const b of batches) messages += b.values.length;
+          for (const b of batches) messages += b.messages ?? b.values.length;
           return batches;
         } finally {
           const end = now();

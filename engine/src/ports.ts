@@ -40,8 +40,13 @@ export interface PartitionBatch {
   from: Offset;
   /** Last offset read; `from - 1n` when nothing was read. */
   lastOffset: Offset;
-  /** Message values in offset order (null values are skipped, but still advance lastOffset). */
+  /**
+   * Message values in offset order (null values are skipped, but still advance lastOffset). Empty when the read
+   * handed them to ReadLimits.onValue instead: not keeping them lets them die young (the GC's cheap path).
+   */
   values: Buffer[];
+  /** How many messages were read (kept in `values` or handed to onValue). */
+  messages?: number;
   /** Timestamp (ms) of the last message read, for TimestampProgress / UNSTABLE. */
   lastTimestampMs?: number;
 }
@@ -56,7 +61,7 @@ export interface ReadLimits {
   /** Stop a partition at this offset (exclusive); normally the high watermark seen when the task started. */
   untilOffsets?: Map<number, Offset>;
   signal?: AbortSignal;
-  /** Called with each kept message as it is read, in offset order per partition, so the task can build its body meanwhile. */
+  /** Called with each kept message as it is read, in offset order per partition, so the task can build its body meanwhile; the message is then not kept in `values`. */
   onValue?: (partition: number, value: Buffer) => void;
 }
 

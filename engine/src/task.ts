@@ -342,7 +342,7 @@ export class Task {
     }
     if (ranges.length === 0) return signal.aborted ? { kind: 'retry', message: 'task interrupted', timedOut: false } : { kind: 'noData' };
     let messages = 0;
-    for (const batch of used) messages += batch.values.length;
+    for (const batch of used) messages += batch.messages ?? batch.values.length;
     // A source that does not report messages as it reads them gets its body built now.
     const body = writer.messages === messages ? writer.finish() : buildBody(this.job, used);
     return { ranges, batches: used, caughtUp, body };

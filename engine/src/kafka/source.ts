@@ -49,6 +49,7 @@ interface PartitionState {
   next: Offset;
   until?: Offset;
   values: Buffer[];
+  messages: number;
   lastTimestampMs?: number;
   done: boolean;
   /** The last fetch returned nothing below the end: confirm with a large, single-partition fetch before skipping. */
@@ -328,7 +329,7 @@ export function createKafkaSource(config: KafkaSourceConfig, log: PortLog = () =
       .map(([partition, from]) => {
         if (from < 0n) throw new SourceError('configuration', `Start offset ${from} of partition ${partition} is not a real offset: resolve OFFSET_BEGINNING/OFFSET_END first.`, partition);
         const until = limits.untilOffsets?.get(partition);
-        return { partition, from, next: from, until, values: [], done: until !== undefined && until <= from, escalate: false };
+        return { partition, from, next: from, until, values: [], messages: 0, done: until !== undefined && until <= from, escalate: false };
       });
     const byPartition = new Map(states.map((s) => [s.partition, s]));
     const what = `reading topic "${topic}"`;
@@ -375,8 +376,9 @@ export function createKafkaSource(config: KafkaSourceConfig, log: PortLog = () =
                 stopped = true;
                 break scan;
               }
-              s.values.push(value);
-              limits.onValue?.(s.partition, value);
+              if (limits.onValue) limits.onValue(s.partition, value);
+              else s.values.push(value);
+              s.messages += 1;
               bytes += value.length;
               rows += 1;
             }
@@ -522,7 +524,7 @@ export function createKafkaSource(config: KafkaSourceConfig, log: PortLog = () =
     }
 
     return states.map((s) => {
-      const batch: PartitionBatch = { partition: s.partition, from: s.from, lastOffset: s.next - 1n, values: s.values };
+      const batch: PartitionBatch = { partition: s.partition, from: s.from, lastOffset: s.next - 1n, values: s.values, messages: s.messages };
       if (s.lastTimestampMs !== undefined) batch.lastTimestampMs = s.lastTimestampMs;
       return batch;
     });

@@ -87,19 +87,21 @@ class FakeSource implements KafkaSource {
       if (Number(from) < part.low) throw new SourceError('offsetOutOfRange', `offset ${from} is out of range`, p);
       const until = Number(limits.untilOffsets?.get(p) ?? BigInt(part.values.length));
       const values: Buffer[] = [];
+      let messages = 0;
       let last = Number(from) - 1;
       for (let o = Number(from); o < Math.min(until, part.values.length); o++) {
         if (bytes >= limits.maxBytes || rows >= (limits.maxRows ?? Infinity)) break;
         const v = part.values[o];
         if (v !== null) {
-          values.push(Buffer.from(v));
-          if (this.kafka.streamsValues) limits.onValue?.(p, values[values.length - 1]);
+          if (this.kafka.streamsValues && limits.onValue) limits.onValue(p, Buffer.from(v));
+          else values.push(Buffer.from(v));
+          messages += 1;
           bytes += v.length;
           rows += 1;
         }
         last = o;
       }
-      out.push({ partition: p, from, lastOffset: BigInt(last), values, lastTimestampMs: last >= 0 ? part.timestamps[last] : undefined });
+      out.push({ partition: p, from, lastOffset: BigInt(last), values, messages, lastTimestampMs: last >= 0 ? part.timestamps[last] : undefined });
     }
     return out;
   }
