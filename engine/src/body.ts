@@ -53,13 +53,13 @@ export class BodyWriter {
   private readonly root: string;
   private readonly strip: boolean;
 
-  constructor(job: RoutineLoadJob, capacity = 1 << 20) {
+  constructor(job: RoutineLoadJob, capacity = 0) {
     this.json = job.format === 'json';
     // CSV: the messages joined by the row delimiter. JSON: `[` document (, document)* `]`.
     this.delimiter = this.json ? Buffer.from(',') : decodeDelimiter(job.definition.loadDesc.rowDelimiter ?? '\\n');
     this.root = job.property('json_root') ?? '';
     this.strip = job.stripOuterArray;
-    this.buf = Buffer.allocUnsafe(Math.max(16, capacity));
+    this.buf = Buffer.allocUnsafe(Math.max(1 << 16, capacity));
     if (this.json) this.buf[this.pos++] = 0x5b;
   }
 

@@ -142,6 +142,8 @@ export class RoutineLoadJob {
   timestampProgress = new Map<number, number>();
   /** partition → high watermark, from the last check. */
   latestOffsets = new Map<number, bigint>();
+  /** Body bytes per message of the last batch (not stored): the next body starts with room for its messages, instead of growing into it. */
+  bodyBytesPerMessage = 0;
   /** Partitions the job consumes now (StarRocks: currentKafkaPartitions). */
   currentKafkaPartitions: number[] = [];
   errorLogUrls: string[] = [];

@@ -316,7 +316,9 @@ export class Task {
     }
     if (toRead.size === 0) return { kind: 'noData' };
     // The body is built as the messages arrive (see BodyWriter), so it is ready when the read ends.
-    const writer = new BodyWriter(this.job);
+    let expected = 0;
+    for (const [partition, from] of toRead) expected += Number((until.get(partition) ?? from) - from);
+    const writer = new BodyWriter(this.job, Math.ceil(Math.min(expected, this.job.maxBatchRows) * this.job.bodyBytesPerMessage * 1.05));
     const batches = await env.source.read(toRead, {
       deadlineMs: env.now() + env.consumeS * 1000,
       maxBytes: this.job.maxBatchSize,
@@ -345,6 +347,7 @@ export class Task {
     for (const batch of used) messages += batch.messages ?? batch.values.length;
     // A source that does not report messages as it reads them gets its body built now.
     const body = writer.messages === messages ? writer.finish() : buildBody(this.job, used);
+    if (messages > 0) this.job.bodyBytesPerMessage = body.body.length / messages;
     return { ranges, batches: used, caughtUp, body };
   }
 
