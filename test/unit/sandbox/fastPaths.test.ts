@@ -13,6 +13,8 @@ import { beLoad, rows as query } from './client';
 import { appendBatch, Batch, TableData } from '../../../sandbox/src/storage';
 import { Headers, LoadError, LoadResult, planLoad, runLoad } from '../../../sandbox/src/streamLoad';
 import type { Stored } from '../../../sandbox/src/types';
+// Seeded, so a failure names a body that can be made again.
+import { prng as random } from '../../helpers/random';
 
 const catalog = new Catalog();
 const DDL = `CREATE DATABASE d;
@@ -25,18 +27,6 @@ CREATE TABLE d.pk (id bigint NOT NULL, v varchar(10) NULL, dbl double NULL) PRIM
 catalog.execute(DDL);
 const table = catalog.table('d', 't')!;
 const COLUMNS = table.columns.map((c) => c.name);
-
-/** A small seeded generator, so a failure names a body that can be made again. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function load(body: Buffer, headers: Headers, format: 'csv' | 'json', scanner: boolean, def = table): LoadResult | { loadError: string } {
   try {
