@@ -34,6 +34,14 @@ export function buildBody(job: RoutineLoadJob, batches: readonly PartitionBatch[
 }
 
 /**
+ * Room to start a body with: the messages a read expects times the body bytes per message of the job's last batch,
+ * never more than max_batch_size (a read stops there), plus a little for delimiters.
+ */
+export function bodyRoom(expectedMessages: number, bytesPerMessage: number, maxBatchSize: number): number {
+  return Math.ceil(Math.min(expectedMessages * bytesPerMessage, maxBatchSize) * 1.05);
+}
+
+/**
  * Builds a body message by message as the source delivers them, so that when a read ends its body is ready: the
  * copying and the JSON checks happen while the read waits for Kafka, not between the read and the Stream Load.
  * Rows go into one buffer that doubles when full. Copies use Uint8Array#set: Buffer#copy checks its arguments on

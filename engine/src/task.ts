@@ -11,7 +11,7 @@ import {
 import {
   streamLoadHeaders, type CommittedBatch, type PartitionRange, type PendingTask, type RoutineLoadJob, type SentCounts,
 } from './job.js';
-import { BodyWriter, buildBody, type Body } from './body.js';
+import { BodyWriter, bodyRoom, buildBody, type Body } from './body.js';
 import { classifyResponse, deriveLabel } from './exactlyOnce.js';
 import { reasons, type ErrorReason } from './reasons.js';
 
@@ -318,7 +318,7 @@ export class Task {
     // The body is built as the messages arrive (see BodyWriter), so it is ready when the read ends.
     let expected = 0;
     for (const [partition, from] of toRead) expected += Number((until.get(partition) ?? from) - from);
-    const writer = new BodyWriter(this.job, Math.ceil(Math.min(expected, this.job.maxBatchRows) * this.job.bodyBytesPerMessage * 1.05));
+    const writer = new BodyWriter(this.job, bodyRoom(Math.min(expected, this.job.maxBatchRows), this.job.bodyBytesPerMessage, this.job.maxBatchSize));
     const batches = await env.source.read(toRead, {
       deadlineMs: env.now() + env.consumeS * 1000,
       maxBytes: this.job.maxBatchSize,

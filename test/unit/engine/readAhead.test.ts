@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Engine } from '../../../engine/src/engine';
 import { ReadAhead, type NewRead } from '../../../engine/src/task';
-import { buildBody, jsonValueBytes } from '../../../engine/src/body';
+import { bodyRoom, buildBody, jsonValueBytes } from '../../../engine/src/body';
 import { RoutineLoadJob } from '../../../engine/src/job';
 import type { StreamLoadRequest, StreamLoadResponse } from '../../../engine/src/ports';
 import { FakeKafka, FakeStarRocks, until, waitForJob } from './fakes';
@@ -100,6 +100,13 @@ test('a body built as messages arrive is the body built after the read: same loa
   }
   assert.deepEqual(bodies[0], bodies[1]);
   assert.equal(bodies[0]!.join('\n').split('\n').length, 1000);
+});
+
+test('a body starts with room for the messages expected, never more than max_batch_size', () => {
+  assert.equal(bodyRoom(200_000, 0, 100 * 2 ** 20), 0, 'first batch: nothing learnt yet');
+  assert.equal(bodyRoom(200_000, 100, 100 * 2 ** 20), 21_000_000);
+  // 200,000 one-megabyte messages would be 200 GB: a read stops at max_batch_size.
+  assert.equal(bodyRoom(200_000, 2 ** 20, 100 * 2 ** 20), Math.ceil(100 * 2 ** 20 * 1.05));
 });
 
 test('read-ahead: the next range is read while a batch loads and adopted by the next task (rows exactly once)', async () => {
