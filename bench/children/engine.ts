@@ -44,9 +44,9 @@ export interface EngineStats {
 const memory = new MemorySampler(20);
 let engine: Engine | undefined;
 let daemon: EngineDaemon | undefined;
-let tally: StreamLoadTally = { loads: 0, ms: 0, bytes: 0, serverMs: 0, spans: [] };
+let tally: StreamLoadTally = { loads: 0, bytes: 0, serverMs: 0, spans: [] };
 let kind: 'adapter' | 'stand-in' = 'stand-in';
-const source: SourceTally = { reads: 0, readMs: 0, watermarkMs: 0, messages: 0, spans: [] };
+const source: SourceTally = { reads: 0, messages: 0, spans: [] };
 const sourceFactory = instrumentedSource(source);
 let waitBase = runQueueWaitSeconds();
 let cpuBase = process.cpuUsage();
@@ -111,11 +111,10 @@ serve(async (c) => {
       hrBase = process.hrtime.bigint();
       memory.reset();
       tally.loads = 0;
-      tally.ms = 0;
       tally.bytes = 0;
       tally.serverMs = 0;
       tally.spans = [];
-      Object.assign(source, { reads: 0, readMs: 0, watermarkMs: 0, messages: 0, spans: [] });
+      Object.assign(source, { reads: 0, messages: 0, spans: [] });
       waitBase = runQueueWaitSeconds();
       return null;
     case 'stats': {

@@ -8,8 +8,6 @@ import { createKafkaSource } from '../../engine/src/kafka';
 
 export interface StreamLoadTally {
   loads: number;
-  /** Wall time spent inside load() (sums over concurrent tasks). */
-  ms: number;
   bytes: number;
   /** The sandbox's own LoadTimeMs, summed. */
   serverMs: number;
@@ -17,11 +15,9 @@ export interface StreamLoadTally {
   spans: Array<[number, number, number]>;
 }
 
-/** Wall time the engine's tasks spent in the Kafka source (summed over concurrent tasks). */
+/** What the engine's tasks read from the Kafka source. */
 export interface SourceTally {
   reads: number;
-  readMs: number;
-  watermarkMs: number;
   messages: number;
   /** Each read: [start, end] (epoch ms) and its messages, for the run's timeline. */
   spans: Array<[number, number, number]>;
@@ -40,14 +36,7 @@ export function instrumentedSource(tally: SourceTally): (config: KafkaSourceConf
       offsetsForTimestamp: (p, t) => inner.offsetsForTimestamp(p, t),
       commit: (o) => inner.commit(o),
       close: () => inner.close(),
-      async watermarks(partitions) {
-        const start = performance.now();
-        try {
-          return await inner.watermarks(partitions);
-        } finally {
-          tally.watermarkMs += performance.now() - start;
-        }
-      },
+      watermarks: (partitions) => inner.watermarks(partitions),
       async read(start, limits) {
         const t = now();
         let messages = 0;
@@ -59,7 +48,6 @@ export function instrumentedSource(tally: SourceTally): (config: KafkaSourceConf
           const end = now();
           tally.reads += 1;
           tally.messages += messages;
-          tally.readMs += end - t;
           tally.spans.push([t, end, messages]);
         }
       },
@@ -96,7 +84,7 @@ function standIn(beUrl: string, target: StreamLoadTarget): StreamLoadClient {
 
 /** The factory for Engine.open, and the tally it fills. */
 export async function instrumentedStreamLoad(beUrl: string): Promise<{ factory: (t: StreamLoadTarget) => StreamLoadClient; tally: StreamLoadTally; kind: 'adapter' | 'stand-in' }> {
-  const tally: StreamLoadTally = { loads: 0, ms: 0, bytes: 0, serverMs: 0, spans: [] };
+  const tally: StreamLoadTally = { loads: 0, bytes: 0, serverMs: 0, spans: [] };
   let make: (t: StreamLoadTarget) => StreamLoadClient;
   let kind: 'adapter' | 'stand-in';
   if (realAdapterPresent()) {
@@ -123,7 +111,6 @@ export async function instrumentedStreamLoad(beUrl: string): Promise<{ factory: 
           const end = now();
           tally.loads += 1;
           tally.bytes += req.body.length;
-          tally.ms += end - start;
           tally.spans.push([start, end, rows]);
         }
       },

@@ -17,12 +17,7 @@ export interface EngineRun {
   brokerCpuS: number;
   peakRssMB: number;
   peakHeapMB: number;
-  /** Share of the run the engine's tasks spent waiting on Stream Load (summed over concurrent tasks). */
-  streamLoadShare: number;
   streamLoads: number;
-  /** Share of the run the tasks spent reading Kafka (summed over concurrent tasks), and in watermark requests. */
-  readShare: number;
-  watermarkShare: number;
   /** Share of the run the engine / the sandbox were runnable but had no CPU (the machine was the limit). */
   engineRunQueueShare: number;
   sandboxRunQueueShare: number;
@@ -93,8 +88,7 @@ export async function runEngine(world: World, sandbox: SandboxChild, o: EngineRu
       jobs, rows, bytes, seconds, rowsPerS: rows / seconds, mbPerS: bytes / seconds / 1e6,
       engineCpuS: stats.cpuUserS + stats.cpuSystemS, sandboxCpuS: sandboxStats.cpuS, brokerCpuS,
       peakRssMB: stats.peakRssMB, peakHeapMB: stats.peakHeapMB,
-      streamLoadShare: stats.streamLoad.ms / 1000 / seconds, streamLoads: stats.streamLoad.loads, streamLoadKind: stats.streamLoadKind,
-      readShare: stats.source.readMs / 1000 / seconds, watermarkShare: stats.source.watermarkMs / 1000 / seconds,
+      streamLoads: stats.streamLoad.loads, streamLoadKind: stats.streamLoadKind,
       engineRunQueueShare: stats.runQueueWaitS / seconds, sandboxRunQueueShare: sandboxStats.runQueueWaitS / seconds,
       firstLoadS: (firstLoad - t0) / 1000,
       readBusyShare: busyMs(stats.source.spans, t0, t1) / (t1 - t0),

@@ -35,7 +35,7 @@ export interface ScenarioResult {
   summary: {
     ceilingRowsPerS: number;
     ceilingMBPerS: number;
-    engine: Record<string, { rowsPerS: number; mbPerS: number; ratio: number; pairedRatio: number; engineCpuShare: number; sandboxCpuShare: number; brokerCpuShare: number; streamLoadShare: number; readShare: number; firstLoadS: number; readBusyShare: number; loadBusyShare: number; loadBusyAfterFirstShare: number; engineRunQueueShare: number; sandboxRunQueueShare: number; peakRssMB: number }>;
+    engine: Record<string, { rowsPerS: number; mbPerS: number; ratio: number; pairedRatio: number; engineCpuShare: number; sandboxCpuShare: number; brokerCpuShare: number; firstLoadS: number; readBusyShare: number; loadBusyShare: number; loadBusyAfterFirstShare: number; engineRunQueueShare: number; sandboxRunQueueShare: number; peakRssMB: number }>;
   };
 }
 
@@ -105,8 +105,6 @@ export async function benchThroughput(world: World, o: ThroughputOptions): Promi
           engineCpuShare: median(runs.map((r) => r.engineCpuS / r.seconds)),
           sandboxCpuShare: median(runs.map((r) => r.sandboxCpuS / r.seconds)),
           brokerCpuShare: median(runs.map((r) => r.brokerCpuS / r.seconds)),
-          streamLoadShare: median(runs.map((r) => r.streamLoadShare)),
-          readShare: median(runs.map((r) => r.readShare)),
           firstLoadS: median(runs.map((r) => r.firstLoadS)),
           readBusyShare: median(runs.map((r) => r.readBusyShare)),
           loadBusyShare: median(runs.map((r) => r.loadBusyShare)),
