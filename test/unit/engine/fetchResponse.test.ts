@@ -16,6 +16,7 @@ const Long = require('kafkajs/src/utils/long');
 const kafkajsV11 = require('kafkajs/src/protocol/requests/fetch/v11/response');
 const kafkajsV4 = require('kafkajs/src/protocol/requests/fetch/v4/response');
 const filterAbortedMessages = require('kafkajs/src/consumer/filterAbortedMessages');
+const MessageSet = require('kafkajs/src/protocol/messageSet');
 
 interface BatchSpec {
   firstOffset: number;
@@ -181,5 +182,24 @@ test('an empty or tiny record set has no batches', async () => {
   for (const recordSet of [Buffer.alloc(0), Buffer.alloc(10)]) {
     const ours = await decodeFetchResponse(fetchResponse(11, [{ partition: 0, recordSet, hw: 0 }]), 11);
     assert.deepEqual(ours.responses[0]!.partitions[0]!.batches, []);
+  }
+});
+
+test('a legacy message set (magic 0 and 1) decodes as kafkajs decodes it', async () => {
+  for (const messageVersion of [0, 1]) {
+    const rnd = new Random(50 + messageVersion);
+    const entries = Array.from({ length: 30 }, (_, i) => ({
+      key: rnd.next() < 0.5 ? null : rnd.bytes(rnd.int(0, 10)),
+      value: rnd.next() < 0.1 ? null : rnd.bytes(rnd.int(0, 300)),
+      timestamp: 1_700_000_000_000 + i,
+    }));
+    const recordSet: Buffer = MessageSet({ messageVersion, compression: 0, entries }).buffer;
+    const raw = fetchResponse(4, [{ partition: 1, recordSet, hw: 100 }]);
+    const kjs = (await kafkajsV4.decode(raw)).responses[0].partitions[0];
+    const ours = (await decodeFetchResponse(raw, 4)).responses[0]!.partitions[0]!;
+    assert.equal(ours.batches.length, 30);
+    // Magic 0 has no timestamps; magic 1 carries one per message.
+    const pick = (r: { offset: string; value: string | null; timestamp: string }) => ({ offset: r.offset, value: r.value, ...(messageVersion === 1 ? { timestamp: r.timestamp } : {}) });
+    assert.deepEqual(flatten(ours.batches).map(pick), theirs(kjs.messages).map(pick), `message version ${messageVersion}`);
   }
 });
