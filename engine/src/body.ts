@@ -14,9 +14,12 @@
 import { isUtf8 } from 'node:buffer';
 import type { PartitionBatch } from './ports.js';
 import { decodeDelimiter, type RoutineLoadJob } from './job.js';
+import type { BodyPool } from './bodyPool.js';
 
 export interface Body {
   body: Buffer;
+  /** The buffer `body` lies in: back to the job's BodyPool once StarRocks committed the batch. */
+  buffer: Buffer;
   /** Rows in the body. */
   rows: number;
   /** Messages the engine could not turn into rows (invalid JSON, json_root missing). */
@@ -28,7 +31,9 @@ export interface Body {
 
 /** The body of messages already read (a recorded range read again, or a source that does not stream). */
 export function buildBody(job: RoutineLoadJob, batches: readonly PartitionBatch[]): Body {
-  const writer = new BodyWriter(job);
+  let bytes = 0;
+  for (const batch of batches) for (const value of batch.values) bytes += value.length + 1;
+  const writer = new BodyWriter(job, 0, bytes);
   for (const batch of batches) for (const value of batch.values) writer.add(batch.partition, value);
   return writer.finish();
 }
@@ -44,7 +49,7 @@ export function bodyRoom(expectedMessages: number, bytesPerMessage: number, maxB
 /**
  * Builds a body message by message as the source delivers them, so that when a read ends its body is ready: the
  * copying and the JSON checks happen while the read waits for Kafka, not between the read and the Stream Load.
- * Rows go into one buffer that doubles when full. Copies use Uint8Array#set: Buffer#copy checks its arguments on
+ * Rows go into one buffer from the job's BodyPool that doubles when full. Copies use Uint8Array#set: Buffer#copy checks its arguments on
  * every call, which shows at 200,000 short rows a body.
  */
 export class BodyWriter {
@@ -60,18 +65,34 @@ export class BodyWriter {
   private readonly delimiter: Buffer;
   private readonly root: string;
   private readonly strip: boolean;
+  private readonly pool: BodyPool;
+  private sizeFromFirst: { expected: number; maxBytes: number } | undefined;
 
-  constructor(job: RoutineLoadJob, capacity = 0) {
+  /**
+   * @param expectedMessages how many messages the read expects: the body starts with room for them (at the job's
+   *   last body bytes per message, or the first message's size for a job's first batch), up to max_batch_size.
+   * @param capacity room to start with when the caller knows it.
+   */
+  constructor(job: RoutineLoadJob, expectedMessages = 0, capacity = 0) {
     this.json = job.format === 'json';
     // CSV: the messages joined by the row delimiter. JSON: `[` document (, document)* `]`.
     this.delimiter = this.json ? Buffer.from(',') : decodeDelimiter(job.definition.loadDesc.rowDelimiter ?? '\\n');
     this.root = job.property('json_root') ?? '';
     this.strip = job.stripOuterArray;
-    this.buf = Buffer.allocUnsafe(Math.max(1 << 16, capacity));
+    this.pool = job.bodies;
+    const expected = Math.min(expectedMessages, job.maxBatchRows);
+    if (expected > 0 && job.bodyBytesPerMessage > 0) capacity = Math.max(capacity, bodyRoom(expected, job.bodyBytesPerMessage, job.maxBatchSize));
+    // A job's first batch: sized from its first message rather than doubling its way up (each doubling copies).
+    else if (expected > 0 && capacity === 0) this.sizeFromFirst = { expected, maxBytes: job.maxBatchSize };
+    this.buf = this.pool.take(capacity);
     if (this.json) this.buf[this.pos++] = 0x5b;
   }
 
   add(partition: number, value: Buffer): void {
+    if (this.sizeFromFirst) {
+      this.reserve(bodyRoom(this.sizeFromFirst.expected, value.length + this.delimiter.length, this.sizeFromFirst.maxBytes));
+      this.sizeFromFirst = undefined;
+    }
     this.messages += 1;
     this.receivedBytes += value.length;
     if (!this.json) {
@@ -102,7 +123,7 @@ export class BodyWriter {
       this.buf[this.pos++] = 0x5d;
     }
     const body = this.buf.subarray(0, this.pos);
-    return { body, rows: this.rows, localErrorRows: this.localErrorRows, receivedBytes: this.receivedBytes, ...(this.parseError ? { parseError: this.parseError } : {}) };
+    return { body, buffer: this.buf, rows: this.rows, localErrorRows: this.localErrorRows, receivedBytes: this.receivedBytes, ...(this.parseError ? { parseError: this.parseError } : {}) };
   }
 
   /** Appends one piece holding `rows` rows, after the delimiter when it is not the first. */
@@ -120,8 +141,9 @@ export class BodyWriter {
 
   private reserve(bytes: number): void {
     if (this.pos + bytes <= this.buf.length) return;
-    const grown = Buffer.allocUnsafe(Math.max(this.buf.length * 2, this.pos + bytes));
+    const grown = this.pool.take(Math.max(this.buf.length * 2, this.pos + bytes));
     grown.set(this.buf.subarray(0, this.pos));
+    this.pool.give(this.buf);
     this.buf = grown;
   }
 

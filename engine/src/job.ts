@@ -4,6 +4,7 @@
 import { findProperty, isSecretKey } from '../../server/src/language/catalogue.js';
 import type { JobState, JobStatistic } from './protocol.js';
 import { formatReason, reasons, type ErrorReason } from './reasons.js';
+import { BodyPool } from './bodyPool.js';
 
 /** Load properties of CREATE ROUTINE LOAD, as written (expression texts taken from the source). */
 export interface LoadDesc {
@@ -144,6 +145,8 @@ export class RoutineLoadJob {
   latestOffsets = new Map<number, bigint>();
   /** Body bytes per message of the last batch (not stored): the next body starts with room for its messages, instead of growing into it. */
   bodyBytesPerMessage = 0;
+  /** Body buffers used again batch after batch (not stored): about two per task slot, emptied when the job stops running. */
+  readonly bodies = new BodyPool(() => 2 * Math.max(1, this.currentTaskNum));
   /** Partitions the job consumes now (StarRocks: currentKafkaPartitions). */
   currentKafkaPartitions: number[] = [];
   errorLogUrls: string[] = [];
@@ -217,6 +220,7 @@ export class RoutineLoadJob {
   transform(to: JobState, now: number, reason?: ErrorReason, byEngine = false): void {
     this.checkStateTransform(to);
     this.state = to;
+    if (to === 'PAUSED' || isFinal(to)) this.bodies.clear();
     switch (to) {
       case 'NEED_SCHEDULE':
         this.pauseReason = undefined;

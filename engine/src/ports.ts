@@ -115,6 +115,7 @@ export interface StreamLoadRequest {
   label: string;
   /** format, column_separator, row_delimiter, columns, where, jsonpaths, json_root, strip_outer_array, strict_mode, timezone, partitions, max_filter_ratio, timeout, … */
   headers: Record<string, string>;
+  /** The caller writes into this buffer again once StarRocks answered that it committed the batch. */
   body: Buffer;
   /** Client-side limit for the whole request, in ms. */
   timeoutMs: number;

@@ -132,6 +132,8 @@ export class FakeStarRocks implements StreamLoadClient {
   commitThenThrow = 0;
 
   async load(req: StreamLoadRequest): Promise<StreamLoadResponse> {
+    // What a server receives is a copy: the engine uses a body's buffer again once its batch committed.
+    req = { ...req, body: Buffer.from(req.body) };
     this.requests.push(req);
     const scripted = this.script.shift()?.(req);
     if (scripted instanceof Error) throw scripted;
