@@ -11,7 +11,7 @@ import {
 import {
   streamLoadHeaders, type CommittedBatch, type PartitionRange, type PendingTask, type RoutineLoadJob, type SentCounts,
 } from './job.js';
-import { BodyWriter, bodyRoom, buildBody, type Body } from './body.js';
+import { BodyWriter, buildBody, type Body } from './body.js';
 import { classifyResponse, deriveLabel } from './exactlyOnce.js';
 import { reasons, type ErrorReason } from './reasons.js';
 
@@ -38,6 +38,24 @@ export interface NewRead {
   caughtUp: boolean;
   /** Built while the messages arrived. */
   body: Body;
+  /** The most rows the read could take (see batchRows). */
+  rowLimit: number;
+}
+
+/** A backlog's first batch is this fraction of max_batch_rows. */
+const FIRST_BATCH_SHARE = 8;
+
+/**
+ * Rows a read may take. The seed: max_batch_rows is the most a task reads. When a task slot starts (a new job,
+ * RESUME, an engine start) or finds more than max_batch_rows waiting (a backlog), its batch is an eighth of
+ * max_batch_rows and each batch read ahead doubles, up to max_batch_rows: the first Stream Load starts after a
+ * short read instead of a full one, and from then on a load runs while the next batch is read. Catching up costs
+ * three more transactions; a job that keeps up reads everything waiting in one.
+ */
+export function batchRows(maxBatchRows: number, waiting: number, previousLimit?: number, slotStart = false): number {
+  if (previousLimit !== undefined) return Math.min(maxBatchRows, previousLimit * 2);
+  if (slotStart || waiting > maxBatchRows) return Math.ceil(maxBatchRows / FIRST_BATCH_SHARE);
+  return maxBatchRows;
 }
 
 /**
@@ -52,6 +70,8 @@ export class ReadAhead {
   private current: { start: Map<number, Offset>; result: Promise<NewRead | undefined>; controller: AbortController } | undefined;
   adopted = 0;
   discarded = 0;
+  /** Whether the slot has read yet: its first read (a job's start, RESUME, an engine start) starts short. */
+  fresh = true;
 
   get pending(): boolean {
     return this.current !== undefined;
@@ -169,7 +189,7 @@ export class Task {
         if (!caughtUp && env.readAhead && !signal.aborted) {
           const next = new Map(start);
           for (const r of read.ranges) next.set(r.partition, r.to + 1n);
-          env.readAhead.begin(next, (aheadSignal) => this.readNew(env, aheadSignal, next));
+          env.readAhead.begin(next, (aheadSignal) => this.readNew(env, aheadSignal, next, read.rowLimit));
           env.log('debug', `reading ahead from ${[...next].map(([p, o]) => `${p}:${o}`).join(', ')} while the batch from ${[...start].map(([p, o]) => `${p}:${o}`).join(', ')} loads`);
         }
         body = read.body;
@@ -192,15 +212,22 @@ export class Task {
     } catch (err) {
       return this.sourceFailure(err, pending);
     }
-    this.cached = { pending, body };
     if (body.rows === 0) {
+      this.job.bodies.give(body.buffer);
       // Every message was rejected by the engine: nothing to send, progress moves (StarRocks: no rows imported).
       return {
         kind: 'committed', pending, caughtUp, totalRows: body.localErrorRows, loadedRows: 0, errorRows: body.localErrorRows,
         unselectedRows: 0, receivedBytes: body.receivedBytes, executeTimeMs: env.now() - started, message: 'No rows were imported from upstream',
       };
     }
-    return this.send(env, pending, body, caughtUp, started, deadline, signal);
+    this.cached = { pending, body };
+    const result = await this.send(env, pending, body, caughtUp, started, deadline, signal);
+    if (result.kind === 'committed') {
+      // StarRocks read the whole body to answer so: its buffer serves the job's next batches.
+      this.cached = undefined;
+      this.job.bodies.give(body.buffer);
+    }
+    return result;
   }
 
   private async send(
@@ -299,7 +326,8 @@ export class Task {
   }
 
   /** Read new data from the job's progress, stopping at the high watermarks seen now. */
-  private async readNew(env: TaskEnvironment, signal: AbortSignal, start: Map<number, Offset>): Promise<TaskResult | NewRead> {
+  /** @param previousLimit the row limit of the batch this read follows without a pause (a read-ahead). */
+  private async readNew(env: TaskEnvironment, signal: AbortSignal, start: Map<number, Offset>, previousLimit?: number): Promise<TaskResult | NewRead> {
     const marks = await env.source.watermarks([...start.keys()]);
     const toRead = new Map<number, Offset>();
     const until = new Map<number, Offset>();
@@ -318,13 +346,16 @@ export class Task {
     // The body is built as the messages arrive (see BodyWriter), so it is ready when the read ends.
     let expected = 0;
     for (const [partition, from] of toRead) expected += Number((until.get(partition) ?? from) - from);
-    const writer = new BodyWriter(this.job, bodyRoom(Math.min(expected, this.job.maxBatchRows), this.job.bodyBytesPerMessage, this.job.maxBatchSize));
+    const slotStart = env.readAhead?.fresh ?? false;
+    if (env.readAhead) env.readAhead.fresh = false;
+    const rowLimit = batchRows(this.job.maxBatchRows, expected, previousLimit, slotStart);
+    const writer = new BodyWriter(this.job, Math.min(expected, rowLimit));
     const batches = await env.source.read(toRead, {
       deadlineMs: env.now() + env.consumeS * 1000,
       maxBytes: this.job.maxBatchSize,
       // The seed: max_batch_rows is the most rows a task reads. A large backlog becomes several batches that
       // pipeline (read-ahead) instead of one huge body.
-      maxRows: this.job.maxBatchRows,
+      maxRows: rowLimit,
       untilOffsets: until,
       signal,
       onValue: (partition, value) => writer.add(partition, value),
@@ -348,7 +379,7 @@ export class Task {
     // A source that does not report messages as it reads them gets its body built now.
     const body = writer.messages === messages ? writer.finish() : buildBody(this.job, used);
     if (messages > 0) this.job.bodyBytesPerMessage = body.body.length / messages;
-    return { ranges, batches: used, caughtUp, body };
+    return { ranges, batches: used, caughtUp, body, rowLimit };
   }
 
   /** Read a recorded range again, exactly [from, to] per partition, however many reads it takes. */

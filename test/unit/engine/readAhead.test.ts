@@ -7,14 +7,15 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Engine } from '../../../engine/src/engine';
-import { ReadAhead, type NewRead } from '../../../engine/src/task';
+import { ReadAhead, batchRows, type NewRead } from '../../../engine/src/task';
+import { BodyPool } from '../../../engine/src/bodyPool';
 import { bodyRoom, buildBody, jsonValueBytes } from '../../../engine/src/body';
 import { RoutineLoadJob } from '../../../engine/src/job';
 import type { StreamLoadRequest, StreamLoadResponse } from '../../../engine/src/ports';
 import { FakeKafka, FakeStarRocks, until, waitForJob } from './fakes';
 import { Random } from '../../helpers/random';
 
-const ROWS = 450_000; // max_batch_rows is at least 200,000: three batches of 200k, 200k and 50k
+const ROWS = 450_000; // max_batch_rows is at least 200,000: a backlog of more than one batch
 
 function job(name: string, extraKafka = ''): string {
   return `CREATE ROUTINE LOAD db.${name} ON tbl
@@ -73,17 +74,53 @@ function produce(kafka: FakeKafka, n: number, partitions = 1): void {
   for (let i = 0; i < n; i++) t.produce(i % partitions, `${i},v${i}`);
 }
 
-test('max_batch_rows bounds what a task reads: a 450k-row backlog is three batches, each recorded before it is sent', async () => {
+test('max_batch_rows bounds what a task reads: a 450k-row backlog starts with a short batch and doubles, each recorded before it is sent', async () => {
   await withRig(async ({ kafka, sr, engine, loads }) => {
     produce(kafka, ROWS);
     await engine.execute(job('rows'));
     await waitForJob(engine, (j) => j.statistic.loadedRows === ROWS, 20_000);
     const sizes = loads.map((l) => l.req.body.toString().split('\n').length);
-    assert.deepEqual(sizes, [200_000, 200_000, 50_000]);
+    assert.deepEqual(sizes, [25_000, 50_000, 100_000, 200_000, 75_000]);
     assert.ok(loads.every((l) => l.pendingOnDisk), 'every range was on disk before its Stream Load');
-    assert.equal(new Set(loads.map((l) => l.req.label)).size, 3);
+    assert.equal(new Set(loads.map((l) => l.req.label)).size, 5);
     assert.equal(sr.loadedRows().length, ROWS);
   });
+});
+
+test('batch rows: a starting slot or a backlog starts at an eighth of max_batch_rows and doubles; what fits in one batch is read at once', () => {
+  assert.equal(batchRows(200_000, 200_000), 200_000, 'all that waits fits one batch');
+  assert.equal(batchRows(200_000, 200_001), 25_000, 'a backlog: a short first batch');
+  assert.equal(batchRows(200_000, 10_000_000, 25_000), 50_000, 'read ahead: twice the last');
+  assert.equal(batchRows(200_000, 10_000_000, 150_000), 200_000, 'never past max_batch_rows');
+  assert.equal(batchRows(1_000_000, 5_000_000), 125_000);
+  assert.equal(batchRows(200_000, 150_000, undefined, true), 25_000, 'a slot that starts: a short first batch');
+});
+
+test('body buffers are used again once a batch committed, and only then', async () => {
+  const j = new RoutineLoadJob(1, 'u', {
+    dbName: 'db', name: 'pool', tableName: 't', loadDesc: {}, jobProperties: {}, kafka: { brokerList: 'k:9092', topic: 't' }, customProperties: {},
+  }, 0);
+  const first = buildBody(j, [{ partition: 0, from: 0n, lastOffset: 0n, values: [Buffer.alloc(100_000, 0x61)] }]);
+  const second = buildBody(j, [{ partition: 0, from: 1n, lastOffset: 1n, values: [Buffer.alloc(100_000, 0x62)] }]);
+  assert.notEqual(first.buffer, second.buffer, 'no buffer is shared while both batches are in flight');
+  j.bodies.give(first.buffer);
+  const third = buildBody(j, [{ partition: 0, from: 2n, lastOffset: 2n, values: [Buffer.alloc(90_000, 0x63)] }]);
+  assert.equal(third.buffer, first.buffer, 'the committed batch\'s buffer serves the next one');
+  assert.equal(third.body.toString(), 'c'.repeat(90_000));
+  j.bodies.give(second.buffer);
+  assert.ok(j.bodies.bytes >= 100_000);
+  j.transform('PAUSED', 0);
+  assert.equal(j.bodies.bytes, 0, 'a paused job holds no free buffers');
+});
+
+test('the pool keeps about two buffers a task slot and lets go of buffers far larger than bodies need now', () => {
+  const pool = new BodyPool(() => 2);
+  const big = [pool.take(50 << 20), pool.take(50 << 20), pool.take(50 << 20)];
+  for (const b of big) pool.give(b);
+  assert.equal(pool.bytes, 2 * (50 << 20), 'two kept');
+  const small = pool.take(100_000);
+  assert.ok(small.length < 1 << 20, 'a caught-up job\'s small body does not take a 50 MB buffer');
+  assert.equal(pool.bytes, 0, 'and the large ones are let go');
 });
 
 test('a body built as messages arrive is the body built after the read: same loads whether the source reports messages or not', async () => {
@@ -114,11 +151,11 @@ test('read-ahead: the next range is read while a batch loads and adopted by the 
     produce(kafka, ROWS);
     await engine.execute(job('ahead'));
     await waitForJob(engine, (j) => j.statistic.loadedRows === ROWS, 20_000);
-    assert.equal(loads.length, 3);
+    assert.equal(loads.length, 5);
     // The second range was read ahead (it starts as soon as the first read ends) by the time the first batch loaded.
     assert.ok(loads[0].readsAtEnd >= 2, `the next range was read while the first batch was built and loaded (${loads[0].readsAtStart} → ${loads[0].readsAtEnd})`);
-    // The adopted read was not repeated: three batches took three reads plus the last task's check for more.
-    assert.ok(kafka.readCalls <= 4, `reads: ${kafka.readCalls}`);
+    // The adopted reads were not repeated: five batches took five reads plus the last task's check for more.
+    assert.ok(kafka.readCalls <= 6, `reads: ${kafka.readCalls}`);
     const rows = sr.loadedRows();
     assert.equal(rows.length, ROWS);
     assert.equal(new Set(rows).size, ROWS, 'no row twice');
@@ -140,16 +177,16 @@ test('read-ahead is discarded after PAUSE and ALTER: the job resumes from the AL
     await engine.execute('RESUME ROUTINE LOAD FOR db.altered');
     await waitForJob(engine, (j) => j.progress['0'] === String(ROWS - 1), 20_000);
     const rows = sr.loadedRows();
-    // The held batch [0, 200000) committed; after the ALTER only [400000, 450000) — never [200000, 400000).
-    assert.equal(rows.length, 250_000);
-    assert.ok(!rows.includes('200000,v200000'), 'the read-ahead range was not loaded');
+    // The held batch [0, 25000) committed; after the ALTER only [400000, 450000) — never what was read ahead from 25000.
+    assert.equal(rows.length, 75_000);
+    assert.ok(!rows.includes('25000,v25000'), 'the read-ahead range was not loaded');
     assert.ok(rows.includes('400000,v400000') && rows.includes(`${ROWS - 1},v${ROWS - 1}`));
   });
 });
 
 test('ReadAhead: adopted only at the offsets it started from; otherwise discarded', async () => {
   const ahead = new ReadAhead();
-  const read: NewRead = { ranges: [{ partition: 0, from: 10n, to: 19n }], batches: [], caughtUp: true, body: { body: Buffer.from('[]'), rows: 0, localErrorRows: 0, receivedBytes: 0 } };
+  const read: NewRead = { ranges: [{ partition: 0, from: 10n, to: 19n }], batches: [], caughtUp: true, body: { body: Buffer.from('[]'), buffer: Buffer.alloc(0), rows: 0, localErrorRows: 0, receivedBytes: 0 }, rowLimit: 200_000 };
   let aborted = false;
   ahead.begin(new Map([[0, 10n]]), async (signal) => {
     signal.addEventListener('abort', () => { aborted = true; });
