@@ -44,7 +44,7 @@ export interface EngineStats {
 const memory = new MemorySampler(20);
 let engine: Engine | undefined;
 let daemon: EngineDaemon | undefined;
-let tally: StreamLoadTally = { loads: 0, bytes: 0, serverMs: 0, spans: [] };
+let tally: StreamLoadTally = { loads: 0, bytes: 0, serverMs: 0, spans: [], server: [] };
 let kind: 'adapter' | 'stand-in' = 'stand-in';
 const source: SourceTally = { reads: 0, messages: 0, spans: [] };
 const sourceFactory = instrumentedSource(source);
@@ -114,6 +114,7 @@ serve(async (c) => {
       tally.bytes = 0;
       tally.serverMs = 0;
       tally.spans = [];
+      tally.server = [];
       Object.assign(source, { reads: 0, messages: 0, spans: [] });
       waitBase = runQueueWaitSeconds();
       return null;
@@ -123,7 +124,7 @@ serve(async (c) => {
       const stats: EngineStats = {
         cpuUserS: cpu.user / 1e6, cpuSystemS: cpu.system / 1e6, wallS: (performance.now() - wallBase) / 1000,
         peakRssMB: memory.peakRss / 2 ** 20, peakHeapMB: memory.peakHeap / 2 ** 20, rssMB: process.memoryUsage().rss / 2 ** 20,
-        streamLoad: { ...tally, spans: [...tally.spans] }, source: { ...source, spans: [...source.spans] }, runQueueWaitS: runQueueWaitSeconds() - waitBase, streamLoadKind: kind,
+        streamLoad: { ...tally, spans: [...tally.spans], server: [...tally.server] }, source: { ...source, spans: [...source.spans] }, runQueueWaitS: runQueueWaitSeconds() - waitBase, streamLoadKind: kind,
         hrStartUs: Number(hrBase / 1000n), hrNowUs: Number(process.hrtime.bigint() / 1000n),
       };
       return stats;

@@ -13,6 +13,8 @@ export interface StreamLoadTally {
   serverMs: number;
   /** Each load: [start, end] (epoch ms) and its rows, for the run's timeline. */
   spans: Array<[number, number, number]>;
+  /** Each load's own times as the sandbox reports them: receiving the body, then parsing and writing it. */
+  server: Array<{ readMs: number; writeMs: number }>;
 }
 
 /** What the engine's tasks read from the Kafka source. */
@@ -84,7 +86,7 @@ function standIn(beUrl: string, target: StreamLoadTarget): StreamLoadClient {
 
 /** The factory for Engine.open, and the tally it fills. */
 export async function instrumentedStreamLoad(beUrl: string): Promise<{ factory: (t: StreamLoadTarget) => StreamLoadClient; tally: StreamLoadTally; kind: 'adapter' | 'stand-in' }> {
-  const tally: StreamLoadTally = { loads: 0, bytes: 0, serverMs: 0, spans: [] };
+  const tally: StreamLoadTally = { loads: 0, bytes: 0, serverMs: 0, spans: [], server: [] };
   let make: (t: StreamLoadTarget) => StreamLoadClient;
   let kind: 'adapter' | 'stand-in';
   if (realAdapterPresent()) {
@@ -106,6 +108,7 @@ export async function instrumentedStreamLoad(beUrl: string): Promise<{ factory: 
           const r = await inner.load(req);
           tally.serverMs += typeof r.LoadTimeMs === 'number' ? r.LoadTimeMs : 0;
           rows = typeof r.NumberTotalRows === 'number' ? r.NumberTotalRows : 0;
+          tally.server.push({ readMs: Number(r.ReadDataTimeMs ?? 0), writeMs: Number(r.WriteDataTimeMs ?? 0) });
           return r;
         } finally {
           const end = now();

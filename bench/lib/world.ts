@@ -90,14 +90,19 @@ export class World {
   }
 
   async sandbox(ddl = ''): Promise<SandboxChild> {
-    const child = this.track(Child.start<{ type: string }>('sandbox', 'sandbox.ts'));
+    // BENCH_SANDBOX_PROFILE=<dir>: a CPU profile of each sandbox process, to see where a load's time goes.
+    const profile = process.env.BENCH_SANDBOX_PROFILE;
+    const nodeArgs = profile ? ['--cpu-prof', '--cpu-prof-dir', profile, '--cpu-prof-interval', '500'] : [];
+    const child = this.track(Child.start<{ type: string }>('sandbox', 'sandbox.ts', { nodeArgs }));
     const info = await child.request<{ feUrl: string; beUrl: string; pid: number }>({ type: 'start', ddl: `${DATABASE_DDL}\n${ddl}` }, 60_000);
     return { child, ...info };
   }
 
   /** An engine process with Engine.open on a fresh state directory. */
   async engine(sandbox: SandboxChild, settings: Record<string, number> = {}, nodeArgs: string[] = [], cwd?: string): Promise<EngineChild> {
-    const child = this.track(Child.start<JobEvent>('engine', 'engine.ts', { nodeArgs, cwd }));
+    // BENCH_ENGINE_NODE_ARGS: more node options for engine processes (e.g. --trace-gc), for exploring.
+    const extra = process.env.BENCH_ENGINE_NODE_ARGS?.split(/\s+/).filter(Boolean) ?? [];
+    const child = this.track(Child.start<JobEvent>('engine', 'engine.ts', { nodeArgs: [...nodeArgs, ...extra], cwd }));
     await child.request({ type: 'open', stateDir: this.tempDir('state'), feUrl: sandbox.feUrl, beUrl: sandbox.beUrl, settings }, 60_000);
     return child;
   }

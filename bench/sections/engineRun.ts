@@ -105,10 +105,13 @@ export async function runEngine(world: World, sandbox: SandboxChild, o: EngineRu
 function printTimeline(t0: number, t1: number, stats: EngineStats): void {
   const spans = [
     ...stats.source.spans.map(([a, b, n]) => ({ kind: 'read', a, b, n })),
-    ...stats.streamLoad.spans.map(([a, b, n]) => ({ kind: 'load', a, b, n })),
+    ...stats.streamLoad.spans.map(([a, b, n], i) => {
+      const server = stats.streamLoad.server[i];
+      return { kind: 'load', a, b, n, note: server ? `  (sandbox: body received in ${Math.round(server.readMs)} ms, parsed and stored in ${Math.round(server.writeMs)} ms)` : '' };
+    }),
   ].sort((x, y) => x.a - y.a);
   const ms = (t: number) => String(Math.round(t - t0)).padStart(6);
-  const lines = spans.map((s) => `      ${s.kind} ${ms(s.a)} → ${ms(s.b)} ms  ${String(s.n).padStart(7)} rows`);
+  const lines = spans.map((s) => `      ${s.kind} ${ms(s.a)} → ${ms(s.b)} ms  ${String(s.n).padStart(7)} rows${'note' in s ? s.note : ''}`);
   process.stdout.write(`${lines.join('\n')}\n      done ${ms(t1)} ms; the sandbox's own LoadTimeMs summed: ${Math.round(stats.streamLoad.serverMs)} ms\n`);
 }
 
