@@ -259,8 +259,8 @@ export function createKafkaSource(config: KafkaSourceConfig, log: PortLog = () =
     let size = 0;
     let largest = 0;
     for (const b of batches) {
-      records += b.values.length;
-      size += b.recordBytes + 16 * b.values.length;
+      records += b.offsetDeltas.length;
+      size += b.recordBytes + 16 * b.offsetDeltas.length;
       if (b.lastOffsetDelta + 1 > largest) largest = b.lastOffsetDelta + 1;
     }
     if (records === 0) return;
@@ -360,8 +360,8 @@ export function createKafkaSource(config: KafkaSourceConfig, log: PortLog = () =
         if (base + b.lastOffsetDelta < nextN) continue; // a whole batch before the fetch offset
         // Transaction markers and aborted records take offsets but carry no data.
         const skip = b.control || (kept !== undefined && !kept.has(b));
-        const { offsetDeltas, values } = b;
-        for (let i = 0; i < values.length; i++) {
+        const { offsetDeltas, valueStarts, valueEnds, bytes: records } = b;
+        for (let i = 0; i < offsetDeltas.length; i++) {
           const offset = base + offsetDeltas[i]!;
           if (offset < nextN) continue; // the head of a batch that starts before the fetch offset
           if (offset >= untilN) {
@@ -369,17 +369,20 @@ export function createKafkaSource(config: KafkaSourceConfig, log: PortLog = () =
             break scan;
           }
           if (!skip) {
-            const value = values[i];
-            if (value) {
-              if ((bytes > 0 && bytes + value.length > limits.maxBytes) || rows >= maxRows) {
+            const valueStart = valueStarts[i]!;
+            if (valueStart >= 0) {
+              const valueEnd = valueEnds[i]!;
+              const length = valueEnd - valueStart;
+              if ((bytes > 0 && bytes + length > limits.maxBytes) || rows >= maxRows) {
                 full = true;
                 stopped = true;
                 break scan;
               }
+              const value = records.subarray(valueStart, valueEnd);
               if (limits.onValue) limits.onValue(s.partition, value);
               else s.values.push(value);
               s.messages += 1;
-              bytes += value.length;
+              bytes += length;
               rows += 1;
             }
             lastBatch = b;

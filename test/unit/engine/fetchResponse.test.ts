@@ -4,7 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
-import { committedBatches, decodeFetchResponse, type FetchedBatch } from '../../../engine/src/kafka/fetchResponse';
+import { committedBatches, decodeFetchResponse, valueOf, type FetchedBatch } from '../../../engine/src/kafka/fetchResponse';
 import { Random } from '../../helpers/random';
 
 const require = createRequire(import.meta.url);
@@ -76,7 +76,7 @@ function fetchResponse(version: 4 | 11, partitions: Array<{ partition: number; r
 /** Our batches as kafkajs-like flat records. */
 function flatten(batches: FetchedBatch[]) {
   return batches.flatMap((b) =>
-    b.values.map((value, i) => ({
+    b.offsetDeltas.map((_, i) => valueOf(b, i)).map((value, i) => ({
       offset: String(b.baseOffset + BigInt(b.offsetDeltas[i]!)),
       timestamp: String(b.logAppendTime ? b.maxTimestamp : b.firstTimestamp + b.timestampDeltas[i]!),
       value: value === null ? null : value.toString('hex'),
