@@ -349,7 +349,10 @@ export class Task {
     const slotStart = env.readAhead?.fresh ?? false;
     if (env.readAhead) env.readAhead.fresh = false;
     const rowLimit = batchRows(this.job.maxBatchRows, expected, previousLimit, slotStart);
-    const writer = new BodyWriter(this.job, Math.min(expected, rowLimit));
+    // Working through a backlog, every body gets room for a full batch: the pool then hands a later batch a buffer
+    // an earlier one already touched, instead of fresh memory for each larger batch (see BodyPool). Only the
+    // bytes written take memory.
+    const writer = new BodyWriter(this.job, rowLimit < expected ? this.job.maxBatchRows : expected);
     const batches = await env.source.read(toRead, {
       deadlineMs: env.now() + env.consumeS * 1000,
       maxBytes: this.job.maxBatchSize,

@@ -41,7 +41,8 @@ async function withRig(fn: (r: { kafka: FakeKafka; sr: FakeStarRocks; dir: strin
   const load = sr.load.bind(sr);
   sr.load = async (req): Promise<StreamLoadResponse> => {
     const state = readFileSync(join(dir, 'state.json'), 'utf8');
-    const entry = { req, readsAtStart: kafka.readCalls, readsAtEnd: -1, pendingOnDisk: state.includes(req.label) };
+    // Kept as the server received it: the engine writes the next batches into this buffer once it committed.
+    const entry = { req: { ...req, body: Buffer.from(req.body) }, readsAtStart: kafka.readCalls, readsAtEnd: -1, pendingOnDisk: state.includes(req.label) };
     loads.push(entry);
     const g = gates.shift();
     if (g) {
