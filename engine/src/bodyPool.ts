@@ -11,6 +11,7 @@ const MIN_BUFFER = 1 << 16;
 /** A free buffer this much larger than a request (plus SLACK) is not worth keeping for it. */
 const OVERSIZE = 4;
 const SLACK = 1 << 20;
+const HEADROOM = 1.25;
 
 export class BodyPool {
   private free: Buffer[] = [];
@@ -29,7 +30,9 @@ export class BodyPool {
       if (len >= wanted && (best < 0 || len < this.free[best]!.length)) best = i;
     }
     if (best >= 0) return this.free.splice(best, 1)[0]!;
-    return Buffer.allocUnsafeSlow(wanted);
+    // A quarter more than asked: the next batches' estimates drift by a few percent, and a buffer just too small
+    // for them would be no use. Only the bytes written take memory.
+    return Buffer.allocUnsafeSlow(wanted < SLACK ? wanted : Math.ceil(wanted * HEADROOM));
   }
 
   /** Returns a buffer nobody uses any more; kept if the pool has room, else the smallest goes. */
