@@ -49,8 +49,8 @@ export function bodyRoom(expectedMessages: number, bytesPerMessage: number, maxB
 /**
  * Builds a body message by message as the source delivers them, so that when a read ends its body is ready: the
  * copying and the JSON checks happen while the read waits for Kafka, not between the read and the Stream Load.
- * Rows go into one buffer from the job's BodyPool that doubles when full. Copies use Uint8Array#set: Buffer#copy checks its arguments on
- * every call, which shows at 200,000 short rows a body.
+ * Rows go into one buffer from the job's BodyPool that doubles when full. Copies use Uint8Array#set: Buffer#copy
+ * checks its arguments on every call, which shows at 200,000 short rows a body.
  */
 export class BodyWriter {
   /** Messages added, whatever became of them. */

@@ -325,8 +325,10 @@ export class Task {
     };
   }
 
-  /** Read new data from the job's progress, stopping at the high watermarks seen now. */
-  /** @param previousLimit the row limit of the batch this read follows without a pause (a read-ahead). */
+  /**
+   * Read new data from the job's progress, stopping at the high watermarks seen now.
+   * @param previousLimit the row limit of the batch this read follows without a pause (a read-ahead).
+   */
   private async readNew(env: TaskEnvironment, signal: AbortSignal, start: Map<number, Offset>, previousLimit?: number): Promise<TaskResult | NewRead> {
     const marks = await env.source.watermarks([...start.keys()]);
     const toRead = new Map<number, Offset>();
