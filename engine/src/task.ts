@@ -344,7 +344,11 @@ export class Task {
         until.set(partition, mark.high);
       }
     }
-    if (toRead.size === 0) return { kind: 'noData' };
+    if (toRead.size === 0) {
+      // Caught up: a job that waits for data holds no spare body buffers (the next batches may be small).
+      this.job.bodies.clear();
+      return { kind: 'noData' };
+    }
     // The body is built as the messages arrive (see BodyWriter), so it is ready when the read ends.
     let expected = 0;
     for (const [partition, from] of toRead) expected += Number((until.get(partition) ?? from) - from);

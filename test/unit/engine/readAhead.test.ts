@@ -7,7 +7,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Engine } from '../../../engine/src/engine';
-import { ReadAhead, batchRows, type NewRead } from '../../../engine/src/task';
+import { ReadAhead, Task, batchRows, type NewRead } from '../../../engine/src/task';
 import { BodyPool } from '../../../engine/src/bodyPool';
 import { bodyRoom, buildBody, jsonValueBytes } from '../../../engine/src/body';
 import { RoutineLoadJob } from '../../../engine/src/job';
@@ -112,6 +112,23 @@ test('body buffers are used again once a batch committed, and only then', async 
   assert.ok(j.bodies.bytes >= 100_000);
   j.transform('PAUSED', 0);
   assert.equal(j.bodies.bytes, 0, 'a paused job holds no free buffers');
+});
+
+test('a caught-up job holds no spare body buffers', async () => {
+  const kafka = new FakeKafka();
+  kafka.topic('t', 1).produce(0, '1,a');
+  const j = new RoutineLoadJob(1, 'u', {
+    dbName: 'db', name: 'idle', tableName: 't', loadDesc: {}, jobProperties: {}, kafka: { brokerList: 'k1:9092', topic: 't' }, customProperties: {},
+  }, 0);
+  j.progress.set(0, 1n); // everything read
+  j.bodies.give(Buffer.allocUnsafe(1 << 20));
+  const source = kafka.factory({ brokerList: 'k1:9092', topic: 't', properties: {} } as never);
+  const result = await new Task(j, [0], 0).run({
+    source, streamLoad: new FakeStarRocks(), instanceId: 'i', consumeS: 1, timeoutS: 10, labelRecheckMs: 10, now: () => Date.now(),
+    recordPending: async () => {}, log: () => {},
+  }, new AbortController().signal);
+  assert.equal(result.kind, 'noData');
+  assert.equal(j.bodies.bytes, 0);
 });
 
 test('the pool keeps about two buffers a task slot and lets go of buffers far larger than bodies need now', () => {
