@@ -5,7 +5,7 @@
 // early for the external memory it adds. A buffer comes back only once StarRocks has committed its batch — it read
 // the whole body by then — so no request can still be sending it. The pool keeps few buffers, drops any far larger
 // than the bodies asked for now (a backlog's batches are large, a caught-up job's small), and is emptied when
-// its job stops running.
+// its job pauses, stops or finds nothing new in Kafka.
 
 const MIN_BUFFER = 1 << 16;
 /** A free buffer this much larger than a request (plus SLACK) is not worth keeping for it. */

@@ -145,7 +145,7 @@ export class RoutineLoadJob {
   latestOffsets = new Map<number, bigint>();
   /** Body bytes per message of the last batch (not stored): the next body starts with room for its messages, instead of growing into it. */
   bodyBytesPerMessage = 0;
-  /** Body buffers used again batch after batch (not stored): about two per task slot, emptied when the job stops running. */
+  /** Body buffers used again batch after batch (not stored): about two per task slot, emptied when the job pauses, stops or catches up. */
   readonly bodies = new BodyPool(() => 2 * Math.max(1, this.currentTaskNum));
   /** Partitions the job consumes now (StarRocks: currentKafkaPartitions). */
   currentKafkaPartitions: number[] = [];
