@@ -31,10 +31,9 @@ export interface TaskEnvironment {
   readAhead?: ReadAhead;
 }
 
-/** What a task read from the job's progress: the ranges it will record and their messages. */
+/** What a task read from the job's progress: the ranges it will record and the body of their messages. */
 export interface NewRead {
   ranges: PartitionRange[];
-  batches: PartitionBatch[];
   caughtUp: boolean;
   /** Built while the messages arrived. */
   body: Body;
@@ -388,7 +387,7 @@ export class Task {
     // A source that does not report messages as it reads them gets its body built now.
     const body = writer.messages === messages ? writer.finish() : buildBody(this.job, used);
     if (messages > 0) this.job.bodyBytesPerMessage = body.body.length / messages;
-    return { ranges, batches: used, caughtUp, body, rowLimit };
+    return { ranges, caughtUp, body, rowLimit };
   }
 
   /** Read a recorded range again, exactly [from, to] per partition, however many reads it takes. */

@@ -208,7 +208,7 @@ test('read-ahead is discarded after PAUSE and ALTER: the job resumes from the AL
 
 test('ReadAhead: adopted only at the offsets it started from; otherwise discarded', async () => {
   const ahead = new ReadAhead();
-  const read: NewRead = { ranges: [{ partition: 0, from: 10n, to: 19n }], batches: [], caughtUp: true, body: { body: Buffer.from('[]'), buffer: Buffer.alloc(0), rows: 0, localErrorRows: 0, receivedBytes: 0 }, rowLimit: 200_000 };
+  const read: NewRead = { ranges: [{ partition: 0, from: 10n, to: 19n }], caughtUp: true, body: { body: Buffer.from('[]'), buffer: Buffer.alloc(0), rows: 0, localErrorRows: 0, receivedBytes: 0 }, rowLimit: 200_000 };
   let aborted = false;
   ahead.begin(new Map([[0, 10n]]), async (signal) => {
     signal.addEventListener('abort', () => { aborted = true; });
