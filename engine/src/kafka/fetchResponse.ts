@@ -105,14 +105,20 @@ class Cursor {
     return value % 2 === 1 ? -(value + 1) / 2 : value / 2;
   }
 
-  /** A varint-length byte string; null for length −1. */
-  bytes(): Buffer | null {
+  /** Skips a varint-length byte string: where it starts (it ends at `pos`), or −1 for a null (length −1). */
+  field(): number {
     const length = this.varint();
-    if (length < 0) return null;
+    if (length < 0) return -1;
     const start = this.pos;
     this.pos += length;
     if (this.pos > this.buf.length) throw new RangeError('field past the end of the record');
-    return this.buf.subarray(start, this.pos);
+    return start;
+  }
+
+  /** A varint-length byte string; null for length −1. */
+  bytes(): Buffer | null {
+    const start = this.field();
+    return start < 0 ? null : this.buf.subarray(start, this.pos);
   }
 }
 
@@ -127,18 +133,11 @@ function decodeRecords(c: Cursor, count: number, batch: FetchedBatch): void {
     batch.timestampDeltas.push(c.varlong());
     batch.offsetDeltas.push(c.varint());
     const key = c.bytes();
-    const valueLength = c.varint();
-    if (valueLength < 0) {
-      batch.valueStarts.push(-1);
-      batch.valueEnds.push(-1);
-    } else {
-      if (c.pos + valueLength > c.buf.length) throw new RangeError('field past the end of the record');
-      batch.valueStarts.push(c.pos);
-      batch.valueEnds.push(c.pos + valueLength);
-      c.pos += valueLength;
-    }
+    const value = c.field();
+    batch.valueStarts.push(value);
+    batch.valueEnds.push(value < 0 ? -1 : c.pos);
     keep?.push(key);
-    batch.recordBytes += (key?.length ?? 0) + Math.max(0, valueLength);
+    batch.recordBytes += (key?.length ?? 0) + (value < 0 ? 0 : c.pos - value);
     c.pos = end; // headers: not used by Routine Load
   }
 }
