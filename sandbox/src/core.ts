@@ -13,6 +13,12 @@ export interface CoreOptions {
   ddl?: string;
   /** Persist rows, labels and tables here; in memory when absent. */
   dataDir?: string;
+  /**
+   * Keep no rows, as StarRocks' BLACKHOLE() sink: every load is received, parsed, converted and checked as usual and
+   * answered with the same counts, but committed rows are counted instead of stored, and SELECT sees none. For
+   * measuring a client on the same machine without the stand-in's storage (every stored body is fresh memory).
+   */
+  discardRows?: boolean;
 }
 
 export class SqlError extends Error {}
@@ -25,8 +31,12 @@ export class SandboxCore {
   private readonly errorLogs = new Map<string, string[]>();
   private readonly ddlLog: string[] = [];
   private readonly dir?: DataDir;
+  readonly discardRows: boolean;
+  /** Rows committed and not kept (discardRows). */
+  discardedRows = 0;
 
   constructor(options: CoreOptions = {}) {
+    this.discardRows = options.discardRows ?? false;
     if (options.dataDir) {
       this.dir = new DataDir(options.dataDir);
       this.restore(this.dir);
@@ -93,7 +103,10 @@ export class SandboxCore {
     const def = this.catalog.table(txn.db, txn.table);
     const table = this.tableData(txn.db, txn.table);
     if (!def || !table) throw new Error(`table ${txn.db}.${txn.table} disappeared`);
-    if (txn.batch && txn.batch.rows > 0) {
+    if (txn.batch && txn.batch.rows > 0 && this.discardRows) {
+      this.discardedRows += txn.batch.rows;
+      if (txn.state === 'PREPARED') this.dir?.dropSegment(txn.id);
+    } else if (txn.batch && txn.batch.rows > 0) {
       if (txn.state !== 'PREPARED') this.dir?.writeSegment(txn.id, txn.batch);
       table.apply(txn.batch);
     } else if (txn.state === 'PREPARED') {

@@ -361,3 +361,24 @@ describe('read-back and DDL over HTTP', () => {
     await noAuth.body.text();
   });
 });
+
+describe('a sandbox that keeps no rows (discardRows, StarRocks\' BLACKHOLE)', () => {
+  it('checks and counts every row as before, keeps none, and a shorter body in a used receive buffer is read to its own end', async () => {
+    const bare = await startSandbox({ ddl: 'CREATE DATABASE d; CREATE TABLE d.t (k int NOT NULL, v varchar(8)) DUPLICATE KEY(k) DISTRIBUTED BY HASH(k);', discardRows: true });
+    try {
+      const long = Array.from({ length: 200 }, (_, i) => `${i},v${i}`).concat(['x,bad']).join('\n');
+      const first = await streamLoad(bare.feUrl, 'd', 't', long, { headers: { label: 'bh1', column_separator: ',', max_filter_ratio: '0.5' } });
+      assert.equal(first.Status, 'Success');
+      assert.deepEqual([first.NumberTotalRows, first.NumberLoadedRows, first.NumberFilteredRows], [201, 200, 1]);
+      // Shorter than the first body: it is received into the first one's buffer, whose tail must not be read.
+      const second = await streamLoad(bare.feUrl, 'd', 't', '1,a\n2,b', { headers: { label: 'bh2', column_separator: ',' } });
+      assert.deepEqual([second.Status, second.NumberTotalRows, second.NumberLoadedRows], ['Success', 2, 2]);
+      const again = await streamLoad(bare.feUrl, 'd', 't', '1,a', { headers: { label: 'bh2', column_separator: ',' } });
+      assert.equal(again.Status, 'Label Already Exists', 'labels are kept as usual');
+      assert.equal(bare.core.discardedRows, 202);
+      assert.deepEqual(bare.query('SELECT count(*) FROM d.t').rows, [{ 'count(*)': 0 }]);
+    } finally {
+      await bare.stop();
+    }
+  });
+});
