@@ -10,7 +10,7 @@ let waitBase = runQueueWaitSeconds();
 serve(async (c) => {
   switch (c.type) {
     case 'start':
-      sandbox = await startSandbox({ ddl: String(c.ddl) });
+      sandbox = await startSandbox({ ddl: String(c.ddl), discardRows: c.discardRows === true });
       return { feUrl: sandbox.feUrl, beUrl: sandbox.beUrl, pid: process.pid };
     case 'ddl':
       sandbox?.ddl(String(c.sql));
