@@ -6,6 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
+import { BodyPool } from '../../engine/src/bodyPool';
 import { CoreOptions, SandboxCore, SqlError } from './core';
 import type { Fault, FaultSpec } from './faults';
 import type { QueryResult } from './query';
@@ -68,29 +69,13 @@ function basicAuth(req: IncomingMessage): { user: string; password: string } | u
 }
 
 const MAX_RESERVED = 1 << 30;
+/** At most this much in free receive buffers (discardRows). */
+const RECEIVE_BUFFERS_BYTES = 1 << 30;
 
 /** The receive buffer a discarding load borrowed, and its transaction (the buffer is free once that is over). */
 interface Loan {
   buffer?: Buffer;
   txn?: Txn;
-}
-
-/**
- * Receive buffers used again, when no load keeps its body (discardRows): a fresh 100 MB buffer costs a page fault
- * per 4 KiB, the largest part of receiving a body on a small machine.
- */
-class ReceiveBuffers {
-  private free: Buffer[] = [];
-
-  take(bytes: number): Buffer {
-    const i = this.free.findIndex((b) => b.length >= bytes && b.length <= bytes * 4 + (1 << 20));
-    return i >= 0 ? this.free.splice(i, 1)[0]! : Buffer.allocUnsafeSlow(Math.ceil(bytes * 1.25));
-  }
-
-  give(buffer: Buffer): void {
-    this.free.push(buffer);
-    if (this.free.length > 4) this.free.shift();
-  }
 }
 
 /** Reads the whole body; sends `100 Continue` first when the client waits for it. */
@@ -348,7 +333,9 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const errorUrl = (lines: string[]): string | undefined =>
     lines.length === 0 ? undefined : `${beUrl}/api/_load_error_log?file=${core.saveErrorLog(lines)}`;
 
-  const receiveBuffers = new ReceiveBuffers();
+  // Receive buffers used again when no load keeps its body (discardRows): a fresh 100 MB buffer costs a page fault
+  // per 4 KiB, the largest part of receiving a body on a small machine. The engine's pool of Stream Load bodies.
+  const receiveBuffers = new BodyPool(() => RECEIVE_BUFFERS_BYTES);
 
   async function streamLoad(req: IncomingMessage, res: ServerResponse, db: string, table: string): Promise<void> {
     if (!core.discardRows) return receiveLoad(req, res, db, table);
