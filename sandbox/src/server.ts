@@ -69,8 +69,8 @@ function basicAuth(req: IncomingMessage): { user: string; password: string } | u
 }
 
 const MAX_RESERVED = 1 << 30;
-/** At most this much in free receive buffers (discardRows). */
-const RECEIVE_BUFFERS_BYTES = 1 << 30;
+/** Free receive buffers kept (discardRows): enough for a few loads at once. */
+const RECEIVE_BUFFERS = 4;
 
 /** The receive buffer a discarding load borrowed, and its transaction (the buffer is free once that is over). */
 interface Loan {
@@ -335,7 +335,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 
   // Receive buffers used again when no load keeps its body (discardRows): a fresh 100 MB buffer costs a page fault
   // per 4 KiB, the largest part of receiving a body on a small machine. The engine's pool of Stream Load bodies.
-  const receiveBuffers = new BodyPool(() => RECEIVE_BUFFERS_BYTES);
+  const receiveBuffers = new BodyPool(() => RECEIVE_BUFFERS);
 
   async function streamLoad(req: IncomingMessage, res: ServerResponse, db: string, table: string): Promise<void> {
     if (!core.discardRows) return receiveLoad(req, res, db, table);
