@@ -8,6 +8,7 @@ import type { AddressInfo, Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { BodyPool } from '../../engine/src/bodyPool';
 import { CoreOptions, SandboxCore, SqlError } from './core';
+import { PreTouched } from './preTouched';
 import type { Fault, FaultSpec } from './faults';
 import type { QueryResult } from './query';
 import {
@@ -23,6 +24,11 @@ export interface SandboxOptions extends CoreOptions {
   bePort?: number;
   /** user → password. Default: root with an empty password. */
   users?: Record<string, string>;
+  /**
+   * Megabytes of memory for the bodies loads keep, allocated and written at start-up (see preTouched.ts); bodies
+   * go to fresh memory once it is used up. For benchmarks on the same machine as the client.
+   */
+  preTouchMB?: number;
 }
 
 export interface Sandbox {
@@ -336,19 +342,22 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   // Receive buffers used again when no load keeps its body (discardRows): a fresh 100 MB buffer costs a page fault
   // per 4 KiB, the largest part of receiving a body on a small machine. The engine's pool of Stream Load bodies.
   const receiveBuffers = new BodyPool(() => RECEIVE_BUFFERS);
+  const preTouched = options.preTouchMB ? new PreTouched(Math.round(options.preTouchMB * 2 ** 20)) : undefined;
+  const keptBody = (bytes: number): Buffer => preTouched?.take(bytes) ?? Buffer.allocUnsafeSlow(bytes);
 
   async function streamLoad(req: IncomingMessage, res: ServerResponse, db: string, table: string): Promise<void> {
-    if (!core.discardRows) return receiveLoad(req, res, db, table);
+    if (!core.discardRows) return receiveLoad(req, res, db, table, keptBody);
     // No load keeps its body: once its transaction is over, its buffer receives the next one.
     const loan: Loan = {};
     try {
-      await receiveLoad(req, res, db, table, loan);
+      await receiveLoad(req, res, db, table, (bytes) => (loan.buffer = receiveBuffers.take(bytes)), loan);
     } finally {
       if (loan.buffer && (!loan.txn || loan.txn.batch === undefined)) receiveBuffers.give(loan.buffer);
     }
   }
 
-  async function receiveLoad(req: IncomingMessage, res: ServerResponse, db: string, table: string, loan?: Loan): Promise<void> {
+  /** `alloc`: where the body goes (it is kept with the load's rows); `loan`: a discarding load's receive buffer. */
+  async function receiveLoad(req: IncomingMessage, res: ServerResponse, db: string, table: string, alloc: (bytes: number) => Buffer, loan?: Loan): Promise<void> {
     const t: Timings = { start: performance.now(), begin: 0, plan: 0, read: 0, write: 0, commit: 0 };
     const headers = lowerHeaders(req);
     const label = headers['label'] || randomUUID();
@@ -407,7 +416,6 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     const readAt = performance.now();
     let body: Buffer;
     try {
-      const alloc = loan ? (bytes: number) => (loan.buffer = receiveBuffers.take(bytes)) : undefined;
       body = await readBody(req, res, fault?.kind === 'reset' ? () => resetSocket(req.socket) : undefined, alloc);
     } catch {
       core.abort(txn, 'the client closed the connection before the body ended');
@@ -542,7 +550,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
         const readAt = performance.now();
         let body: Buffer;
         try {
-          body = await readBody(req, res);
+          body = await readBody(req, res, undefined, keptBody);
         } catch {
           core.abort(txn, 'the client closed the connection before the body ended');
           return;

@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { Readable } from 'node:stream';
 import { request } from 'undici';
+import { PreTouched } from '../../../sandbox/src/preTouched';
 import { Sandbox, startSandbox } from '../../../sandbox/src/server';
 import { basic, beLoad, rawRequest, rows, SEED_DDL, SEED_ROWS, sql, streamLoad } from './client';
 
@@ -380,5 +381,36 @@ describe('a sandbox that keeps no rows (discardRows, StarRocks\' BLACKHOLE)', ()
     } finally {
       await bare.stop();
     }
+  });
+});
+
+describe('a sandbox whose kept bodies go to memory touched at start-up (preTouchMB)', () => {
+  it('keeps each body in its own part of that memory, then in fresh memory once it is used up', async () => {
+    // 1 KiB: the first two bodies fit, the third does not. A body carved over another would change its rows.
+    const touched = await startSandbox({ ddl: 'CREATE DATABASE d; CREATE TABLE d.t (k int NOT NULL, v varchar(16)) DUPLICATE KEY(k) DISTRIBUTED BY HASH(k);', preTouchMB: 1 / 1024 });
+    try {
+      const body = (from: number, count: number): string => Array.from({ length: count }, (_, i) => `${from + i},value-${from + i}`).join('\n');
+      for (const [from, count] of [[0, 20], [100, 20], [200, 80]] as const) {
+        const r = await streamLoad(touched.feUrl, 'd', 't', body(from, count), { headers: { label: `pt${from}`, column_separator: ',' } });
+        assert.deepEqual([r.Status, r.NumberLoadedRows], ['Success', count]);
+      }
+      const got = touched.query('SELECT k, v FROM d.t ORDER BY k').rows as Array<{ k: number; v: string }>;
+      assert.equal(got.length, 120);
+      for (const row of got) assert.equal(row.v, `value-${row.k}`);
+    } finally {
+      await touched.stop();
+    }
+  });
+});
+
+describe('PreTouched', () => {
+  it('carves bodies one after another and says when what is left cannot hold one', () => {
+    const memory = new PreTouched(100);
+    const a = memory.take(60)!;
+    const b = memory.take(40)!;
+    a.fill(1);
+    b.fill(2);
+    assert.deepEqual([a.length, b.length, a[59], b[0], memory.free], [60, 40, 1, 2, 0]);
+    assert.equal(memory.take(1), undefined);
   });
 });
