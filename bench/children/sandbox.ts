@@ -10,7 +10,7 @@ let waitBase = runQueueWaitSeconds();
 serve(async (c) => {
   switch (c.type) {
     case 'start':
-      sandbox = await startSandbox({ ddl: String(c.ddl), discardRows: c.discardRows === true, preTouchMB: Number(c.preTouchMB ?? 0) });
+      sandbox = await startSandbox({ ddl: String(c.ddl), preTouchMB: Number(c.preTouchMB ?? 0) });
       return { feUrl: sandbox.feUrl, beUrl: sandbox.beUrl, pid: process.pid };
     case 'ddl':
       sandbox?.ddl(String(c.sql));

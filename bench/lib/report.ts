@@ -77,8 +77,8 @@ export function throughputLimit(r: ScenarioResult, variant: string): string {
  * CPU per row of the engine's path (engine + sandbox + broker, tuned runs) against the kafkajs consumer's (consumer
  * + broker), and the rate the engine's path could not exceed on this machine's cores even if it never waited.
  */
-export function cpuBound(sc: ScenarioResult, cores: number, variant = 'tuned'): string {
-  const runs = sc.runs[variant] ?? [];
+export function cpuBound(sc: ScenarioResult, cores: number): string {
+  const runs = sc.runs.tuned ?? [];
   const us = (cpuS: number) => (cpuS / sc.rows) * 1e6;
   const engine = median(runs.map((x) => us(x.engineCpuS / x.jobs)));
   const sandbox = median(runs.map((x) => us(x.sandboxCpuS / x.jobs)));
@@ -87,7 +87,7 @@ export function cpuBound(sc: ScenarioResult, cores: number, variant = 'tuned'): 
   const consumerBroker = median(sc.ceiling.map((c) => us(c.brokerCpuS ?? Number.NaN)));
   const total = engine + sandbox + broker;
   const bound = (cores * 1e6) / total;
-  return `CPU per row, ${variant}: engine ${fmt(engine, 2)} µs + sandbox ${fmt(sandbox, 2)} µs + broker ${fmt(broker, 2)} µs = ${fmt(total, 2)} µs, against the kafkajs consumer's ${fmt(consumer, 2)} µs + broker ${fmt(consumerBroker, 2)} µs; on ${cores} cores the engine's path cannot pass ${fmtInt(bound)} rows/s (${fmtRatio(bound / sc.summary.ceilingRowsPerS)} the kafkajs rate) even with no waiting`;
+  return `CPU per row, tuned: engine ${fmt(engine, 2)} µs + sandbox ${fmt(sandbox, 2)} µs + broker ${fmt(broker, 2)} µs = ${fmt(total, 2)} µs, against the kafkajs consumer's ${fmt(consumer, 2)} µs + broker ${fmt(consumerBroker, 2)} µs; on ${cores} cores the engine's path cannot pass ${fmtInt(bound)} rows/s (${fmtRatio(bound / sc.summary.ceilingRowsPerS)} the kafkajs rate) even with no waiting`;
 }
 
 /** Rows per second of Stream Load in flight (union over tasks): what HTTP and the sandbox took while busy. */
@@ -103,8 +103,6 @@ export function headlines(r: Results): string[] {
       const t = sc.summary.engine.tuned;
       out.push(`engine ÷ kafkajs, ${sc.id.padEnd(7)}: default ${fmtRatio(d?.ratio ?? NaN)}, tuned ${fmtRatio(t?.ratio ?? NaN)} (goal ≥ 0.80×; kafkajs ${fmtInt(sc.summary.ceilingRowsPerS)} rows/s, engine tuned ${fmtInt(t?.rowsPerS ?? NaN)} rows/s, ${mb(t?.mbPerS ?? NaN)} MB/s)`);
     }
-    const bare = s.throughput.data.map((sc) => `${sc.id} ${fmtRatio(sc.summary.engine['tuned-no-storage']?.ratio ?? NaN)}`);
-    out.push(`engine ÷ kafkajs, tuned, into a sandbox that keeps no rows (what its storage costs on this machine): ${bare.join(', ')}`);
   } else if (s.throughput) out.push(`engine throughput: not available: ${s.throughput.reason}`);
   if (s.throughput?.ok) {
     // What the engine saw of Stream Load (HTTP + the sandbox) on one partition, while a load was in flight.
@@ -197,14 +195,7 @@ export function markdown(r: Results, chartFile?: string): string {
       const tu = sc.summary.engine.tuned;
       L.push(`| ${sc.id} | ${fmtInt(sc.rows)} × ${sc.rowBytes} B | ${fmtInt(sc.summary.ceilingRowsPerS)} (${mb(sc.summary.ceilingMBPerS)}) | ${fmtInt(d?.rowsPerS ?? NaN)} (${mb(d?.mbPerS ?? NaN)}) | **${fmtRatio(d?.ratio ?? NaN)}** | ${fmtInt(tu?.rowsPerS ?? NaN)} (${mb(tu?.mbPerS ?? NaN)}) | **${fmtRatio(tu?.ratio ?? NaN)}** | ${fmt(tu?.firstLoadS ?? NaN, 2)} s / ${pct(tu?.loadBusyAfterFirstShare ?? NaN)} | ${pct(tu?.engineCpuShare ?? NaN)} / ${pct(tu?.sandboxCpuShare ?? NaN)} / ${pct(tu?.brokerCpuShare ?? NaN)} | ${fmt(tu?.peakRssMB ?? NaN, 0)} MB |`);
     }
-    L.push('', 'The sandbox keeps every loaded row, so each body it receives is fresh memory — a page fault per 4 KiB, which on this machine can cost it as much as parsing the body (how much varies from run to run), on the cores the engine and the broker share. A StarRocks cluster does that work on its own machines. The same tuned runs into a sandbox that keeps no rows (it still receives, parses, converts and checks every row, and answers with the same counts; StarRocks\' BLACKHOLE):', '');
-    L.push('| scenario | kafkajs rows/s | engine tuned, sandbox keeps rows: ÷ kafkajs | engine tuned, sandbox keeps no rows: rows/s (MB/s) | ÷ kafkajs | CPU engine / sandbox / broker |', '|---|---|---|---|---|---|');
-    for (const sc of t.data) {
-      const tu = sc.summary.engine.tuned;
-      const bare = sc.summary.engine['tuned-no-storage'];
-      if (!bare) continue;
-      L.push(`| ${sc.id} | ${fmtInt(sc.summary.ceilingRowsPerS)} | ${fmtRatio(tu?.ratio ?? NaN)} | ${fmtInt(bare.rowsPerS)} (${mb(bare.mbPerS)}) | **${fmtRatio(bare.ratio)}** | ${pct(bare.engineCpuShare)} / ${pct(bare.sandboxCpuShare)} / ${pct(bare.brokerCpuShare)} |`);
-    }
+    L.push('', 'The sandbox keeps every loaded row. The memory for them is allocated and written before the runs (its preTouchMB, sized to the rows a repetition loads): a kept body is fresh memory, whose first writes on this machine cost the stand-in as much as parsing it, on the cores the engine and the broker share. A StarRocks cluster parses and stores on its own machines.');
     L.push('', 'Per phase (tuned, medians), from each run\'s timeline: the engine\'s reads (rows ÷ time at least one read was in flight) next to the kafkajs consumer; its Stream Loads (rows ÷ time at least one was in flight: HTTP plus the sandbox parsing and storing); when the first Stream Load started (the first batch read and built); and how much of the rest of the run a Stream Load was in flight (near 100%: the loads set the pace, reads keep up).', '');
     L.push('| scenario | kafkajs rows/s | engine reads rows/s | Stream Load rows/s | first Stream Load at | Stream Load in flight after it |', '|---|---|---|---|---|---|');
     for (const sc of t.data) {
@@ -219,7 +210,6 @@ export function markdown(r: Results, chartFile?: string): string {
       L.push(`- ${sc.id}, kafkajs: ${pct(cpu)} of a core in the consumer process (+${pct(wait)} waiting for one) — ${cpu + wait >= 0.8 ? 'kafkajs decoding on one core is the limit' : 'not CPU-bound; fetch round trips and the broker set the pace'}.`);
       for (const v of Object.keys(sc.summary.engine)) L.push(`- ${sc.id}, engine ${v}: ${throughputLimit(sc, v)}.`);
       L.push(`- ${sc.id}, ${cpuBound(sc, m.cores)}.`);
-      if (sc.runs['tuned-no-storage']) L.push(`- ${sc.id}, ${cpuBound(sc, m.cores, 'tuned-no-storage')}.`);
     }
     L.push('');
     const kind = t.data[0]?.runs.tuned?.[0]?.streamLoadKind;

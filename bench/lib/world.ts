@@ -89,16 +89,13 @@ export class World {
     return child;
   }
 
-  /**
-   * @param options.discardRows a sandbox that keeps no rows (see the sandbox's CoreOptions).
-   * @param options.preTouchMB memory for the bodies it keeps, touched before it starts (see the sandbox's preTouched.ts).
-   */
-  async sandbox(ddl = '', options: { discardRows?: boolean; preTouchMB?: number } = {}): Promise<SandboxChild> {
+  /** @param options.preTouchMB memory for the bodies it keeps, touched before it starts (see the sandbox's preTouched.ts). */
+  async sandbox(ddl = '', options: { preTouchMB?: number } = {}): Promise<SandboxChild> {
     // BENCH_SANDBOX_PROFILE=<dir>: a CPU profile of each sandbox process, to see where a load's time goes.
     const profile = process.env.BENCH_SANDBOX_PROFILE;
     const nodeArgs = profile ? ['--cpu-prof', '--cpu-prof-dir', profile, '--cpu-prof-interval', '500'] : [];
     const child = this.track(Child.start<{ type: string }>('sandbox', 'sandbox.ts', { nodeArgs }));
-    const info = await child.request<{ feUrl: string; beUrl: string; pid: number }>({ type: 'start', ddl: `${DATABASE_DDL}\n${ddl}`, discardRows: options.discardRows ?? false, preTouchMB: options.preTouchMB ?? 0 }, 60_000);
+    const info = await child.request<{ feUrl: string; beUrl: string; pid: number }>({ type: 'start', ddl: `${DATABASE_DDL}\n${ddl}`, preTouchMB: options.preTouchMB ?? 0 }, 60_000);
     return { child, ...info };
   }
 

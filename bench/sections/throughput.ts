@@ -1,6 +1,5 @@
 // Engine throughput: CSV (~100 B) and JSON (~500 B) rows, 1 and 5 partitions, default and tuned properties,
 // each against a plain kafkajs consumer reading the same topic in the same run (the ceiling; goal ≥ 0.8×).
-// Tuned once more into a sandbox that keeps no rows: what the stand-in's storage costs the engine on this machine.
 import { Child } from '../lib/child';
 import { rowBytes, type Format } from '../lib/data';
 import { median } from '../lib/stats';
@@ -9,11 +8,9 @@ import type { CeilingResult } from '../children/ceiling';
 import { runEngine, type EngineRun } from './engineRun';
 
 export interface Variant {
-  id: 'default' | 'tuned' | 'tuned-no-storage';
+  id: 'default' | 'tuned';
   properties: Record<string, string>;
   settings: Record<string, number>;
-  /** Load into a sandbox that keeps no rows (its BLACKHOLE mode): each stored body costs it fresh memory. */
-  discardRows?: boolean;
 }
 
 const TUNED = {
@@ -24,7 +21,6 @@ const TUNED = {
 export const VARIANTS: Variant[] = [
   { id: 'default', properties: {}, settings: {} },
   { id: 'tuned', ...TUNED },
-  { id: 'tuned-no-storage', ...TUNED, discardRows: true },
 ];
 
 export interface ScenarioResult {
@@ -82,24 +78,21 @@ export async function benchThroughput(world: World, o: ThroughputOptions): Promi
       // Interleaved, so drift on a shared machine touches every contender alike; a fresh sandbox per repetition
       // keeps its memory (every loaded row) from growing over the section. Its memory for the bodies it keeps is
       // touched before the runs: fresh memory is the stand-in's cost, not the engine's (sandbox/src/preTouched.ts).
-      const keptMB = (VARIANTS.filter((v) => !v.discardRows).length * rows * (bytesPerRow + 1) * 1.1) / 2 ** 20 + 16;
+      const keptMB = (VARIANTS.length * rows * (bytesPerRow + 1) * 1.1) / 2 ** 20 + 16;
       for (let rep = 0; rep < o.reps; rep++) {
         const sandbox = await world.sandbox('', { preTouchMB: keptMB });
-        let discarding: Awaited<ReturnType<World['sandbox']>> | undefined;
         try {
           const c = await ceilingRun(world, topic, rows);
           result.ceiling.push(c);
           o.log(`    rep ${rep + 1} kafkajs: ${Math.round(c.rows / (c.totalMs / 1000)).toLocaleString('en-US')} rows/s in ${(c.totalMs / 1000).toFixed(1)} s; CPU ${pc(c.cpuS / (c.totalMs / 1000))} (+${pc(c.runQueueWaitS / (c.totalMs / 1000))} waiting for a core)`);
           for (const v of VARIANTS) {
-            const target = v.discardRows ? (discarding ??= await world.sandbox('', { discardRows: true })) : sandbox;
-            const run = await runEngine(world, target, { topic, format, rows, rowBytes: bytesPerRow, properties: v.properties, settings: v.settings });
+            const run = await runEngine(world, sandbox, { topic, format, rows, rowBytes: bytesPerRow, properties: v.properties, settings: v.settings });
             const { stats: _stats, ...kept } = run;
             (result.runs[v.id] ??= []).push(kept);
             o.log(`    rep ${rep + 1} engine ${v.id}: ${Math.round(run.rowsPerS).toLocaleString('en-US')} rows/s in ${run.seconds.toFixed(1)} s: first Stream Load at ${run.firstLoadS.toFixed(2)} s, then one in flight ${pc(run.loadBusyAfterFirstShare)} of the time; CPU engine ${pc(run.engineCpuS / run.seconds)} (+${pc(run.engineRunQueueShare)} waiting for a core), sandbox ${pc(run.sandboxCpuS / run.seconds)}, broker ${pc(run.brokerCpuS / run.seconds)}`);
           }
         } finally {
           await sandbox.child.stop();
-          await discarding?.child.stop();
         }
       }
       const ceilingRates = result.ceiling.map((c) => c.rows / (c.totalMs / 1000));
