@@ -1,7 +1,6 @@
 // Read-ahead (the next range read while a batch loads, unrecorded) and max_batch_rows applied to reads,
 // against the in-memory Kafka and StarRocks stand-ins.
 import { test } from 'node:test';
-import { isUtf8 } from 'node:buffer';
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -9,11 +8,10 @@ import { join } from 'node:path';
 import { Engine } from '../../../engine/src/engine';
 import { ReadAhead, Task, batchRows, type NewRead } from '../../../engine/src/task';
 import { BodyPool } from '../../../engine/src/bodyPool';
-import { bodyRoom, buildBody, jsonValueBytes } from '../../../engine/src/body';
+import { bodyRoom, buildBody } from '../../../engine/src/body';
 import { RoutineLoadJob } from '../../../engine/src/job';
 import type { StreamLoadRequest, StreamLoadResponse } from '../../../engine/src/ports';
 import { FakeKafka, FakeStarRocks, until, waitForJob } from './fakes';
-import { Random } from '../../helpers/random';
 
 const ROWS = 450_000; // max_batch_rows is at least 200,000: a backlog of more than one batch
 
@@ -225,59 +223,6 @@ test('ReadAhead: adopted only at the offsets it started from; otherwise discarde
   assert.equal(await ahead.take(new Map([[0, 20n]])), undefined, 'a read-ahead that found nothing leaves the read to the task');
   ahead.begin(new Map([[0, 20n]]), async () => { throw new Error('broker gone'); });
   assert.equal(await ahead.take(new Map([[0, 20n]])), undefined, 'a failed read-ahead leaves the read (and its error) to the task');
-});
-
-test('the JSON byte scan accepts exactly what JSON.parse accepts (after trimming JSON whitespace), in valid UTF-8', () => {
-  const samples = [
-    '{"a":1}', ' {"a": [1, 2.5e-3, -0, true, false, null, "x\\"y\\\\z\\u00e9"]}\n', '[]', '{}', '123', '-0.5E+7', '"s"', 'true',
-    '{"a":1,}', '{"a":1', '{a:1}', '[1,]', '01', '1.', '-', '1e', '"\\x"', '"\\u12"', '"a\tb"', '{"a":1}}', '{"a":1} x', '', '   ',
-    'nul', 'truex', '\u00a0{"a":1}', '\ufeff{"a":1}', '{"é":"ü€😀"}', '{"a":"\\ud800"}', '[[[[1]]]]', '{"k":{"k":{"k":[{}]}}}',
-    '{"a" : 1 , "b" :[ ] }', '\u000b{}', '{"a":1}\u000c',
-  ];
-  for (const text of samples) {
-    let parsed = true;
-    try { JSON.parse(text.trim()); } catch { parsed = false; }
-    const scanned = jsonValueBytes(Buffer.from(text, 'utf8'));
-    if (scanned) {
-      assert.ok(parsed, `scan accepted what JSON.parse refuses: ${JSON.stringify(text)}`);
-      assert.equal(scanned.toString('utf8'), text.trim(), `the scanned bytes are the trimmed message: ${JSON.stringify(text)}`);
-    } else if (parsed) {
-      // Allowed only for what the scan leaves to JSON.parse on purpose: whitespace beyond JSON's.
-      const c = text.charCodeAt(0) === 0x0b ? 0x0b : text.charCodeAt(text.length - 1) === 0x0c ? 0x0c : text.charCodeAt(0);
-      assert.ok([0xa0, 0xfeff, 0x0b, 0x0c].includes(c), `scan refused a valid message: ${JSON.stringify(text)}`);
-    }
-  }
-  assert.equal(jsonValueBytes(Buffer.from([0x22, 0xff, 0x22])), undefined, 'invalid UTF-8 goes the general way');
-  assert.equal(jsonValueBytes(Buffer.from('['.repeat(600) + ']'.repeat(600))), undefined, 'very deep nesting goes the general way');
-});
-
-test('the JSON byte scan agrees with JSON.parse on 5,000 random messages with long strings, at every alignment', () => {
-  const rnd = new Random(7);
-  // Pieces a string is made of: plain runs (the four-byte fast path), escapes, raw specials and non-ASCII text.
-  const pieces = ['abcdefgh', 'xyz', ' ', '\\"', '\\\\', '\\n', '\\u00e9', '\\u12', '\\x', '"', '\t', '\u0001', '\u001f', 'é', '€', '😀', '\u007f'];
-  for (let n = 0; n < 5000; n++) {
-    let str = '';
-    for (let k = rnd.int(0, 12); k > 0; k--) str += rnd.pick(pieces);
-    const text = `{"k":"${str}","n":${rnd.int(-5, 500)}}`;
-    let bytes = Buffer.from(text, 'utf8');
-    if (rnd.next() < 0.1) {
-      bytes = Buffer.from(bytes); // a stray invalid UTF-8 byte
-      bytes[rnd.int(0, bytes.length - 1)] = 0xff;
-    }
-    // Inside a larger buffer at a random offset, as messages sit in a Kafka response.
-    const pad = rnd.int(0, 7);
-    const holder = Buffer.alloc(pad + bytes.length + rnd.int(0, 7), 0x41);
-    bytes.copy(holder, pad);
-    const value = holder.subarray(pad, pad + bytes.length);
-    let parsed = true;
-    try {
-      if (!isUtf8(value)) throw new Error('invalid UTF-8');
-      JSON.parse(value.toString('utf8'));
-    } catch {
-      parsed = false;
-    }
-    assert.equal(jsonValueBytes(value) !== undefined, parsed, `message ${JSON.stringify(value.toString('latin1'))}`);
-  }
 });
 
 test('JSON bodies: valid messages forwarded byte for byte, invalid ones counted as error rows', () => {
