@@ -6,6 +6,7 @@
 
 import { isUtf8 } from 'node:buffer';
 import { JSON_CHECK_WASM } from './jsonCheckWasm.js';
+import { instantiate, type WasmMemory } from './wasm.js';
 
 const MAX_SCAN_DEPTH = 512;
 
@@ -54,25 +55,12 @@ interface WasmCheck {
 /** The module, compiled on first use; null where WebAssembly (or its SIMD) is missing. */
 let wasm: WasmCheck | null | undefined;
 
-/** What the engine uses of WebAssembly (the tsconfig has no DOM types, which declare it). */
-interface WebAssemblyApi {
-  Module: new (bytes: Uint8Array) => object;
-  Instance: new (module: object, imports: object) => { exports: unknown };
-}
-
 function loadWasm(): WasmCheck | null {
-  const api = (globalThis as { WebAssembly?: WebAssemblyApi }).WebAssembly;
-  if (!api) return null;
-  try {
-    const instance = new api.Instance(new api.Module(Buffer.from(JSON_CHECK_WASM, 'base64')), {});
-    const exports = instance.exports as { memory: { buffer: ArrayBuffer }; input(): number; capacity(): number; check(length: number): number };
-    const capacity = exports.capacity();
-    // The module never grows its memory, so this view stays valid.
-    return { input: new Uint8Array(exports.memory.buffer, exports.input(), capacity), capacity, check: exports.check };
-  } catch {
-    // No SIMD in this runtime, for instance: the JavaScript check does the same.
-    return null;
-  }
+  const exports = instantiate<{ memory: WasmMemory; input(): number; capacity(): number; check(length: number): number }>(JSON_CHECK_WASM);
+  if (!exports) return null; // the JavaScript check does the same
+  const capacity = exports.capacity();
+  // The module never grows its memory, so this view stays valid.
+  return { input: new Uint8Array(exports.memory.buffer, exports.input(), capacity), capacity, check: exports.check };
 }
 
 /** Whether the WebAssembly check is in use (false: JavaScript only). */

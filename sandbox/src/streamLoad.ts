@@ -9,6 +9,7 @@ import { compileExpression, Compiled, PlanError, Scope } from './expressions';
 import { EvalContext, truthy } from './functions';
 import { applyPath, compilePath, PathStep } from './jsonpath';
 import { JsonScanner, keyTree, Token, Tokens } from './jsonScan';
+import { scanInWasm } from './wasmScanner';
 import { parseColumnMappings, parseExpression, SyntaxFailure } from './language';
 import { Batch } from './storage';
 import { DEFAULT_TIMEZONE, partsAt, zone, Zone } from './time';
@@ -571,13 +572,13 @@ class Runner {
    * The fast path (jsonScan.ts): false when it does not take this body, or the body is not the one JSON
    * document it expects; the rows seen so far must then be dropped (a new Runner) and runJson run.
    */
-  scanJson(): boolean {
+  scanJson(wasm = true): boolean {
     const plan = this.plan;
     if (plan.jsonRoot) return false;
     const tree = keyTree(plan.jsonPaths ?? plan.sourceNames.map((name) => [name]));
     if (!tree) return false;
     const source = this.source!;
-    const scanner = new JsonScanner(tree, this.tokens, !plan.jsonPaths, (start, end, exact) => {
+    const onRow = (start: number, end: number, exact: boolean): void => {
       if (exact) {
         this.lineStart = start;
         this.lineEnd = end;
@@ -585,8 +586,9 @@ class Runner {
       } else {
         this.jsonRow(JSON.parse(source.decode(start, end)));
       }
-    });
-    return scanner.scan(source.bytes, plan.stripOuterArray);
+    };
+    const inWasm = wasm ? scanInWasm(tree, this.tokens, !plan.jsonPaths, source.bytes, plan.stripOuterArray, onRow) : undefined;
+    return inWasm ?? new JsonScanner(tree, this.tokens, !plan.jsonPaths, onRow).scan(source.bytes, plan.stripOuterArray);
   }
 
   runJson(text: string): void {
@@ -680,14 +682,14 @@ function jsonScalar(v: unknown): string | null {
 /**
  * Runs a load over a body. The fast paths (runCsvBytes, scanJson) read the body's bytes and need each
  * value's text to be its bytes, so they take valid UTF-8 only; `scanner: false` keeps every body on the
- * general paths (tests compare the two).
+ * general paths (tests compare the two); `scanner: 'script'` keeps JSON bodies off the WebAssembly scanner.
  */
-export function runLoad(plan: Plan, body: Buffer, options: { scanner?: boolean } = {}): LoadResult {
+export function runLoad(plan: Plan, body: Buffer, options: { scanner?: boolean | 'script' } = {}): LoadResult {
   const ascii = isAscii(body);
   let runner: Runner | undefined;
   if (options.scanner !== false && body.length <= MAX_OFFSET && (ascii || isUtf8(body))) {
     runner = new Runner(plan, body.length, new Source(body, ascii));
-    if (!(plan.format === 'csv' ? runner.runCsvBytes() : runner.scanJson())) runner = undefined;
+    if (!(plan.format === 'csv' ? runner.runCsvBytes() : runner.scanJson(options.scanner !== 'script'))) runner = undefined;
   }
   if (!runner) {
     runner = new Runner(plan, body.length);

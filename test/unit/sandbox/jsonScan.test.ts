@@ -1,9 +1,15 @@
 // The JSON fast path (sandbox/src/jsonScan.ts) against the general path (JSON.parse, then a JsonPath
-// walk per value): for every body, both must give the same rows, counts and error lines.
+// walk per value): for every body, both must give the same rows, counts and error lines — the fast path in
+// WebAssembly (wasmScanner.ts) and in JavaScript alike.
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { Catalog } from '../../../sandbox/src/catalog';
 import { Headers, LoadError, planLoad, runLoad } from '../../../sandbox/src/streamLoad';
+import { keyTree, Tokens } from '../../../sandbox/src/jsonScan';
+import { JSON_SCAN_SOURCE_SHA256 } from '../../../sandbox/src/jsonScanWasm';
+import { scanInWasm } from '../../../sandbox/src/wasmScanner';
 
 const catalog = new Catalog();
 catalog.execute(`CREATE DATABASE d;
@@ -14,7 +20,7 @@ CREATE TABLE d.t (
 const table = catalog.table('d', 't')!;
 
 function both(body: string, headers: Headers): void {
-  const run = (scanner: boolean): unknown => {
+  const run = (scanner: boolean | 'script'): unknown => {
     try {
       const plan = planLoad(table, { format: 'json', ...headers }, 'json', 1_700_000_000_000);
       const r = runLoad(plan, Buffer.from(body), { scanner });
@@ -24,7 +30,9 @@ function both(body: string, headers: Headers): void {
       throw error;
     }
   };
-  assert.deepEqual(run(true), run(false), `body: ${body}\nheaders: ${JSON.stringify(headers)}`);
+  const general = run(false);
+  assert.deepEqual(run(true), general, `WebAssembly scanner, body: ${body}\nheaders: ${JSON.stringify(headers)}`);
+  assert.deepEqual(run('script'), general, `JavaScript scanner, body: ${body}\nheaders: ${JSON.stringify(headers)}`);
 }
 
 const PATHS = {
@@ -105,5 +113,23 @@ describe('the JSON fast path gives what the general path gives', () => {
       rows.push(JSON.stringify({ id: i, name: i % 7 === 0 ? 'x'.repeat(9) : `n${i}`, p: { price: i / 8 }, qty: i % 11 === 0 ? 'bad' : i, dt: `2024-01-${(i % 40) + 1}`, note: `é${i}` }));
     }
     both(`[${rows.join(',')}]`, { ...PATHS, strip_outer_array: 'true', max_filter_ratio: '1' });
+  });
+});
+
+describe('the WebAssembly scanner', () => {
+  it('is built from the source in the repository', () => {
+    const sha = createHash('sha256').update(readFileSync('sandbox/wasm/json-scan/src/lib.rs')).digest('hex');
+    assert.equal(JSON_SCAN_SOURCE_SHA256, sha, 'sandbox/src/jsonScanWasm.ts is stale: run node scripts/build-wasm.mjs');
+  });
+
+  it('takes column names and one-step jsonpaths, and leaves longer paths to the JavaScript scanner', () => {
+    const rows: [number, number, boolean][] = [];
+    const onRow = (start: number, end: number, exact: boolean): void => { rows.push([start, end, exact]); };
+    const tokens = new Tokens(2);
+    const flat = keyTree([['id'], ['name']])!;
+    assert.equal(scanInWasm(flat, tokens, true, Buffer.from('[{"id":1,"name":"a"},{"id":2}]'), true, onRow), true);
+    assert.deepEqual(rows, [[1, 20, true], [21, 29, false]], 'the second row lacks a column: the general path reads it');
+    assert.equal(scanInWasm(keyTree([['p', 'price']])!, new Tokens(1), false, Buffer.from('{"p":{"price":1}}'), false, onRow), undefined);
+    assert.equal(scanInWasm(flat, tokens, true, Buffer.from('[{"id":1,"name":"a"},'), true, onRow), false, 'not one JSON document');
   });
 });
