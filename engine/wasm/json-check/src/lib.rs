@@ -76,32 +76,21 @@ unsafe fn scan(b: *const u8, stack: *mut u8) -> Option<(usize, bool)> {
     'value: loop {
         // A value starts at i (whitespace before it already skipped).
         match at(b, i) {
-            b'{' => {
+            open @ (b'{' | b'[') => {
                 if depth == MAX_DEPTH {
                     return None;
                 }
-                *stack.add(depth) = OBJECT;
+                let (kind, close) = if open == b'{' { (OBJECT, b'}') } else { (ARRAY, b']') };
+                *stack.add(depth) = kind;
                 depth += 1;
                 i = space(b, i + 1);
-                if at(b, i) == b'}' {
+                if at(b, i) == close {
                     depth -= 1;
                     i += 1;
                 } else {
-                    i = key(b, i, &mut high)?;
-                    continue 'value;
-                }
-            }
-            b'[' => {
-                if depth == MAX_DEPTH {
-                    return None;
-                }
-                *stack.add(depth) = ARRAY;
-                depth += 1;
-                i = space(b, i + 1);
-                if at(b, i) == b']' {
-                    depth -= 1;
-                    i += 1;
-                } else {
+                    if kind == OBJECT {
+                        i = key(b, i, &mut high)?;
+                    }
                     continue 'value;
                 }
             }
