@@ -25,7 +25,7 @@ export function config(quick: boolean): Config {
         freshness: { ratePerS: 2000, seconds: 15 }, resources: { reps: 1 }, host: { idleSeconds: 2 }, adapterMessages: 50_000,
       }
     : {
-        mode: 'full', reps: 3, formats: ['csv', 'json'], partitions: [1, 5], rows: { csv: 1_200_000, json: 1_200_000 }, sandboxRows: 1_000_000,
+        mode: 'full', reps: 5, formats: ['csv', 'json'], partitions: [1, 5], rows: { csv: 1_200_000, json: 1_200_000 }, sandboxRows: 1_000_000,
         freshness: { ratePerS: 2000, seconds: 40 }, resources: { reps: 2 }, host: { idleSeconds: 3 }, adapterMessages: 200_000,
       };
 }

@@ -187,7 +187,7 @@ export function markdown(r: Results, chartFile?: string): string {
   L.push('## Engine throughput', '');
   const t = s.throughput;
   if (t?.ok) {
-    L.push('Pre-filled topic, job from OFFSET_BEGINNING, timed from CREATE ROUTINE LOAD to the job event with every row loaded; the kafkajs consumer (its own process, a consumer group, `eachBatch`) is timed from joining its group to its last row. Default: the job\'s default properties and engine settings. Tuned: `max_batch_interval` 5, `desired_concurrent_number` 5, `routine_load_task_consume_second` 10.', '');
+    L.push('Pre-filled topic, job from OFFSET_BEGINNING, timed from CREATE ROUTINE LOAD to the job event with every row loaded; the kafkajs consumer (its own process, a consumer group, `eachBatch`) is timed from joining its group to its last row. Default: the job\'s default properties and engine settings. Tuned: `max_batch_interval` 5, `desired_concurrent_number` 5, `routine_load_task_consume_second` 10. Each scenario starts with one warm-up round (the kafkajs consumer and both variants, not counted); then each repetition has a fresh sandbox that takes a few warm-up loads first, and the variants\' order alternates.', '');
     L.push('| scenario | rows × bytes | kafkajs rows/s (MB/s) | engine default rows/s (MB/s) | ÷ kafkajs | engine tuned rows/s (MB/s) | ÷ kafkajs | tuned: first Stream Load at / in flight after it | tuned: CPU engine / sandbox / broker | peak RSS (tuned) |');
     L.push('|---|---|---|---|---|---|---|---|---|---|');
     for (const sc of t.data) {

@@ -1,0 +1,40 @@
+// A fresh sandbox is warmed up before it is measured: a real StarRocks has been serving loads for a while, and a
+// stand-in whose code is still being compiled costs more CPU per row on its first loads (measured: the first engine
+// run into a fresh sandbox took 60 % more sandbox CPU for the same 1.2M JSON rows, whichever variant ran first).
+// That is the stand-in's warm-up, not the engine's. The warm-up sends plain Stream Loads over HTTP, as any client
+// would, into a table of its own.
+import { request } from 'undici';
+import { row, tableDdl, type Format } from './data';
+import type { SandboxChild } from './world';
+
+const WARMUP_TABLE = 't_warmup';
+/** Loads and rows per load: enough for the sandbox's parse and store paths to be compiled optimised. */
+const LOADS = 6;
+const ROWS_PER_LOAD: Record<Format, number> = { csv: 40_000, json: 10_000 };
+
+/** Bytes the warm-up leaves in the sandbox (its kept bodies), to size the sandbox's pre-touched memory. */
+export function warmUpBytes(format: Format): number {
+  return LOADS * ROWS_PER_LOAD[format] * (Buffer.byteLength(row(format, 0)) + 1);
+}
+
+let labels = 0;
+
+export async function warmUp(sandbox: SandboxChild, format: Format): Promise<void> {
+  await sandbox.child.request({ type: 'ddl', sql: tableDdl(format, WARMUP_TABLE) });
+  const headers: Record<string, string> = format === 'json'
+    ? { format: 'json', strip_outer_array: 'true' }
+    : { format: 'csv', column_separator: ',', columns: 'id,ts,user_name,city,qty,amount' };
+  const rows = ROWS_PER_LOAD[format];
+  for (let load = 0; load < LOADS; load++) {
+    const lines: string[] = [];
+    for (let i = 0; i < rows; i++) lines.push(row(format, load * rows + i));
+    const body = format === 'json' ? `[${lines.join(',')}]` : lines.join('\n');
+    const res = await request(`${sandbox.beUrl}/api/bench/${WARMUP_TABLE}/_stream_load`, {
+      method: 'PUT',
+      headers: { ...headers, label: `warmup_${process.pid}_${++labels}`, authorization: `Basic ${Buffer.from('root:').toString('base64')}` },
+      body,
+    });
+    const answer = (await res.body.json()) as { Status?: string; Message?: string };
+    if (answer.Status !== 'Success') throw new Error(`sandbox warm-up load ${load + 1} failed: ${answer.Status} ${answer.Message ?? ''}`);
+  }
+}
