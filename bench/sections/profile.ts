@@ -49,6 +49,8 @@ export function component(url: string, name: string): string {
   if (/node_modules\/kafkajs\/src\/(protocol|utils\/long)/.test(url)) return 'kafkajs protocol decoding';
   if (/node_modules\/kafkajs/.test(url)) return 'kafkajs (network, cluster)';
   if (/node_modules\/undici/.test(url) || /^node:internal\/deps\/undici/.test(url)) return 'HTTP (undici)';
+  // The engine process holds one WebAssembly module: the JSON check of each message (engine/src/jsonCheck.ts).
+  if (url.startsWith('wasm://')) return 'engine: JSON check (WebAssembly)';
   if (/engine\/src\/streamload/.test(url)) return 'engine: Stream Load client';
   if (/engine\/src\/kafka/.test(url)) return 'engine: Kafka source';
   if (/engine\/src/.test(url)) return 'engine: core (tasks, store, bodies)';
