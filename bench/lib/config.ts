@@ -1,4 +1,4 @@
-// The suite's sizes: full (about 10–15 minutes on 2 cores) and --quick (the same comparisons, smaller).
+// The suite's sizes: full (about 6–10 minutes on 2 cores) and --quick (the same comparisons, smaller).
 // Throughput topics hold several batches (max_batch_rows is at least 200,000), so the runs measure the engine's
 // steady state — reading one batch while the previous one loads — rather than its first batch alone; a topic
 // the kafkajs consumer drains in under a second would mostly time the start.
