@@ -1,8 +1,8 @@
-// A fresh sandbox is warmed up before it is measured: a real StarRocks has been serving loads for a while, and a
-// stand-in whose code is still being compiled costs more CPU per row on its first loads (measured: the first engine
-// run into a fresh sandbox took 60 % more sandbox CPU for the same 1.2M JSON rows, whichever variant ran first).
-// That is the stand-in's warm-up, not the engine's. The warm-up sends plain Stream Loads over HTTP, as any client
-// would, into a table of its own.
+// A fresh sandbox takes a few small Stream Loads before it is measured, so that its parse and store code is compiled
+// before the first measured load, as a StarRocks cluster's would have been long before. They go over plain HTTP, as
+// from any client, into a table of their own. They do not remove the larger first-run cost of a freshly booted
+// machine (memory new to it: the first engine run's sandbox took about 50 % more CPU with them as without them);
+// the section's warm-up round is for that (sections/throughput.ts).
 import { request } from 'undici';
 import { row, tableDdl, type Format } from './data';
 import type { SandboxChild } from './world';
