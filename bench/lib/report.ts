@@ -195,6 +195,16 @@ export function markdown(r: Results, chartFile?: string): string {
       const tu = sc.summary.engine.tuned;
       L.push(`| ${sc.id} | ${fmtInt(sc.rows)} × ${sc.rowBytes} B | ${fmtInt(sc.summary.ceilingRowsPerS)} (${mb(sc.summary.ceilingMBPerS)}) | ${fmtInt(d?.rowsPerS ?? NaN)} (${mb(d?.mbPerS ?? NaN)}) | **${fmtRatio(d?.ratio ?? NaN)}** | ${fmtInt(tu?.rowsPerS ?? NaN)} (${mb(tu?.mbPerS ?? NaN)}) | **${fmtRatio(tu?.ratio ?? NaN)}** | ${fmt(tu?.firstLoadS ?? NaN, 2)} s / ${pct(tu?.loadBusyAfterFirstShare ?? NaN)} | ${pct(tu?.engineCpuShare ?? NaN)} / ${pct(tu?.sandboxCpuShare ?? NaN)} / ${pct(tu?.brokerCpuShare ?? NaN)} | ${fmt(tu?.peakRssMB ?? NaN, 0)} MB |`);
     }
+    // The spread says how far one repetition's ratio can be trusted on this machine.
+    const spreads = t.data.map((sc) => {
+      const rates = sc.ceiling.map((c) => c.rows / (c.totalMs / 1000));
+      const parts = Object.entries(sc.runs).map(([v, runs]) => {
+        const ratios = runs.map((x, i) => x.rowsPerS / (rates[i] ?? Number.NaN)).filter(Number.isFinite);
+        return ratios.length > 0 ? `${v} ${fmtRatio(Math.min(...ratios))}–${fmtRatio(Math.max(...ratios))}` : '';
+      }).filter(Boolean);
+      return `${sc.id} ${parts.join(', ')} (kafkajs ${fmtInt(Math.min(...rates))}–${fmtInt(Math.max(...rates))} rows/s)`;
+    });
+    L.push('', `Spread over the repetitions, each engine run ÷ the kafkajs consumer of its own repetition: ${spreads.join('; ')}.`);
     L.push('', 'The sandbox keeps every loaded row. The memory for them is allocated and written before the runs (its preTouchMB, sized to the rows a repetition loads): a kept body is fresh memory, whose first writes on this machine cost the stand-in as much as parsing it, on the cores the engine and the broker share. A StarRocks cluster parses and stores on its own machines.');
     L.push('', 'Per phase (tuned, medians), from each run\'s timeline: the engine\'s reads (rows ÷ time at least one read was in flight) next to the kafkajs consumer; its Stream Loads (rows ÷ time at least one was in flight: HTTP plus the sandbox parsing and storing); when the first Stream Load started (the first batch read and built); and how much of the rest of the run a Stream Load was in flight (near 100%: the loads set the pace, reads keep up).', '');
     L.push('| scenario | kafkajs rows/s | engine reads rows/s | Stream Load rows/s | first Stream Load at | Stream Load in flight after it |', '|---|---|---|---|---|---|');
