@@ -9,11 +9,10 @@
 // Run: node --import tsx bench/sandbox.ts [csv|json|engine-json|both|all] [rows] [rowsPerLoad] [--runs N]
 // (both is csv and json, all adds engine-json; rows and rowsPerLoad default to 1,000,000 and 100,000 for
 // CSV, 400,000 and 50,000 for JSON; with --runs the median run is reported, and each run's numbers are printed.)
-import { request as httpRequest } from 'node:http';
 import { performance } from 'node:perf_hooks';
-import { request } from 'undici';
 import { startSandbox } from '../sandbox/src/server';
 import { jsonRow, tableDdl } from './lib/data';
+import { streamLoad } from './lib/sandboxLoad';
 
 const DDL = `
 CREATE DATABASE bench;
@@ -110,21 +109,6 @@ function makeJsonBody(first: number, count: number): Buffer {
   return Buffer.from(`[${docs.join(',')}]`);
 }
 
-/** The FE step: Expect: 100-continue, no body; answers the BE Location. */
-function redirect(feUrl: string, auth: string, label: string, table: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const req = httpRequest(`${feUrl}/api/bench/${table}/_stream_load`, { method: 'PUT', agent: false, headers: { Authorization: auth, Expect: '100-continue', label, 'Content-Length': '1' } });
-    req.on('response', (res) => {
-      res.resume();
-      req.destroy();
-      if (res.statusCode === 307 && res.headers.location) resolve(res.headers.location);
-      else reject(new Error(`FE answered ${res.statusCode}`));
-    });
-    req.on('error', reject);
-    req.flushHeaders();
-  });
-}
-
 export async function benchSandbox(totalRows = 1_000_000, rowsPerLoad = 100_000, format: BenchFormat = 'csv'): Promise<SandboxBenchResult> {
   const sandbox = await startSandbox({ ddl: DDL });
   const auth = `Basic ${Buffer.from('root:').toString('base64')}`;
@@ -135,12 +119,12 @@ export async function benchSandbox(totalRows = 1_000_000, rowsPerLoad = 100_000,
     const bodies: Buffer[] = [];
     for (let first = 0; first < totalRows; first += rowsPerLoad) bodies.push(makeBody(format, first, Math.min(rowsPerLoad, totalRows - first)));
     // One warm-up load so the JIT has seen the hot loops.
-    await load(sandbox.feUrl, auth, 'warmup', table, headers, makeBody(format, 0, warmupRows));
+    await streamLoad(sandbox.feUrl, auth, 'warmup', table, headers, makeBody(format, 0, warmupRows));
     const start = performance.now();
     const cpu = process.cpuUsage();
     let bytes = 0;
     for (let i = 0; i < bodies.length; i++) {
-      const result = await load(sandbox.feUrl, auth, `bench_${i}`, table, headers, bodies[i]!);
+      const result = await streamLoad(sandbox.feUrl, auth, `bench_${i}`, table, headers, bodies[i]!);
       if (result.Status !== 'Success' || result.NumberLoadedRows !== result.NumberTotalRows) throw new Error(`load failed: ${JSON.stringify(result)}`);
       bytes += bodies[i]!.length;
     }
@@ -173,12 +157,6 @@ function checkEngineJsonRows(rows: Record<string, unknown>[]): void {
   const want = JSON.parse(jsonRow(0)) as Record<string, unknown>;
   const got = rows[0] ?? {};
   for (const [k, v] of Object.entries(want)) if (got[k] !== v) throw new Error(`row 0: ${k} is ${JSON.stringify(got[k])}, expected ${JSON.stringify(v)}`);
-}
-
-async function load(feUrl: string, auth: string, label: string, table: string, headers: Record<string, string>, body: Buffer): Promise<Record<string, unknown>> {
-  const location = await redirect(feUrl, auth, label, table);
-  const res = await request(location, { method: 'PUT', headers: { authorization: auth, label, ...headers }, body });
-  return (await res.body.json()) as Record<string, unknown>;
 }
 
 function describe(r: SandboxBenchResult): string {

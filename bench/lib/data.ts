@@ -34,6 +34,9 @@ export function row(format: Format, i: number): string {
 
 export const rowBytes = (format: Format): number => Buffer.byteLength(row(format, 123_456));
 
+/** The CSV rows' columns, in order (csvRow). */
+export const CSV_COLUMNS = 'id, ts, user_name, city, qty, amount';
+
 export const DATABASE_DDL = 'CREATE DATABASE IF NOT EXISTS bench;';
 
 export function tableDdl(format: Format, table: string): string {
@@ -60,7 +63,7 @@ export interface JobSpec {
 export function createJobSql(spec: JobSpec): string {
   const props = Object.entries({ ...(spec.format === 'json' ? { format: 'json' } : {}), ...spec.properties })
     .map(([k, v]) => `  "${k}" = "${v}"`).join(',\n');
-  const columns = spec.format === 'csv' ? 'COLUMNS TERMINATED BY ",",\nCOLUMNS (id, ts, user_name, city, qty, amount)\n' : '';
+  const columns = spec.format === 'csv' ? `COLUMNS TERMINATED BY ",",\nCOLUMNS (${CSV_COLUMNS})\n` : '';
   return `CREATE ROUTINE LOAD bench.${spec.name} ON ${spec.table}
 ${columns}${props ? `PROPERTIES (\n${props}\n)\n` : ''}FROM KAFKA (
   "kafka_broker_list" = "${spec.broker}",

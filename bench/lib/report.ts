@@ -197,7 +197,7 @@ export function markdown(r: Results, chartFile?: string): string {
     }
     // The spread says how far one repetition's ratio can be trusted on this machine.
     const spreads = t.data.map((sc) => {
-      const rates = sc.ceiling.map((c) => c.rows / (c.totalMs / 1000));
+      const rates = sc.ceiling.map(ceilingRate);
       const parts = Object.entries(sc.runs).map(([v, runs]) => {
         const ratios = runs.map((x, i) => x.rowsPerS / (rates[i] ?? Number.NaN)).filter(Number.isFinite);
         return ratios.length > 0 ? `${v} ${fmtRatio(Math.min(...ratios))}–${fmtRatio(Math.max(...ratios))}` : '';

@@ -1,10 +1,10 @@
 // A fresh sandbox takes a few small Stream Loads before it is measured, so that its parse and store code is compiled
-// before the first measured load, as a StarRocks cluster's would have been long before. They go over plain HTTP, as
-// from any client, into a table of their own. They do not remove the larger first-run cost of a freshly booted
+// before the first measured load, as a StarRocks cluster's would have been long before. They go through the FE and
+// the BE as from any client, into a table of their own. They do not remove the larger first-run cost of a freshly booted
 // machine (memory new to it: the first engine run's sandbox took about 50 % more CPU with them as without them);
 // the section's warm-up round is for that (sections/throughput.ts).
-import { request } from 'undici';
-import { row, tableDdl, type Format } from './data';
+import { CSV_COLUMNS, row, tableDdl, type Format } from './data';
+import { streamLoad } from './sandboxLoad';
 import type { SandboxChild } from './world';
 
 const WARMUP_TABLE = 't_warmup';
@@ -23,18 +23,14 @@ export async function warmUp(sandbox: SandboxChild, format: Format): Promise<voi
   await sandbox.child.request({ type: 'ddl', sql: tableDdl(format, WARMUP_TABLE) });
   const headers: Record<string, string> = format === 'json'
     ? { format: 'json', strip_outer_array: 'true' }
-    : { format: 'csv', column_separator: ',', columns: 'id,ts,user_name,city,qty,amount' };
+    : { format: 'csv', column_separator: ',', columns: CSV_COLUMNS };
+  const auth = `Basic ${Buffer.from('root:').toString('base64')}`;
   const rows = ROWS_PER_LOAD[format];
   for (let load = 0; load < LOADS; load++) {
     const lines: string[] = [];
     for (let i = 0; i < rows; i++) lines.push(row(format, load * rows + i));
-    const body = format === 'json' ? `[${lines.join(',')}]` : lines.join('\n');
-    const res = await request(`${sandbox.beUrl}/api/bench/${WARMUP_TABLE}/_stream_load`, {
-      method: 'PUT',
-      headers: { ...headers, label: `warmup_${process.pid}_${++labels}`, authorization: `Basic ${Buffer.from('root:').toString('base64')}` },
-      body,
-    });
-    const answer = (await res.body.json()) as { Status?: string; Message?: string };
-    if (answer.Status !== 'Success') throw new Error(`sandbox warm-up load ${load + 1} failed: ${answer.Status} ${answer.Message ?? ''}`);
+    const body = Buffer.from(format === 'json' ? `[${lines.join(',')}]` : lines.join('\n'));
+    const answer = await streamLoad(sandbox.feUrl, auth, `warmup_${process.pid}_${++labels}`, WARMUP_TABLE, headers, body);
+    if (answer.Status !== 'Success') throw new Error(`sandbox warm-up load ${load + 1} failed: ${String(answer.Status)} ${String(answer.Message ?? '')}`);
   }
 }
